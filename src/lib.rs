@@ -1,0 +1,9 @@
+//! native-ledger: a pure-Rust storage core, and (feature `node`) its N-API binding.
+//!
+//! Core modules know nothing of N-API and are tested with `cargo test`.
+
+#[cfg(feature = "node")]
+mod binding;
+
+#[cfg(feature = "node")]
+pub use binding::*;
