@@ -2,6 +2,8 @@
 //!
 //! Core modules know nothing of N-API and are tested with `cargo test`.
 
+pub mod json_line;
+
 #[cfg(feature = "node")]
 mod binding;
 
