@@ -4,7 +4,7 @@
 // The fixture is written by its own process so that `run`'s peak RSS is the workload's alone.
 // Prints exactly one JSON line on stdout: the result, or { error }.
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -17,7 +17,15 @@ async function loadImpl(impl) {
     const ledger = await import(pathToFileURL(join(dist, 'ledger.js')).href)
     return { ...ledger, ...persistence }
   }
-  if (impl === 'native') return createRequire(import.meta.url)(join(repo, 'index.js'))
+  if (impl === 'native') {
+    // BENCH_NATIVE_MODULE: measure another build (or a stand-in) in the native column.
+    const other = process.env.BENCH_NATIVE_MODULE
+    if (other) {
+      const mod = await import(pathToFileURL(resolve(other)).href)
+      return { ...mod.default, ...mod }
+    }
+    return createRequire(import.meta.url)(join(repo, 'index.js'))
+  }
   return {}
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { writeAppendLogFixture } from '../events.mjs'
 import { median, timed } from '../measure.mjs'
 
@@ -14,7 +15,10 @@ export async function run({ dir, quick, lib }) {
   const read = () => log.read({ sinceSeq: n - 100 })
   const first = await timed(read)
   const runs = []
-  for (let i = 0; i < 200; i++) runs.push(await timed(read))
+  // Up to 200 calls; the time bound only matters for an implementation that scans the file.
+  for (const t0 = performance.now(); runs.length < 200 && (runs.length < 5 || performance.now() - t0 < 3_000); ) {
+    runs.push(await timed(read))
+  }
   await log.close()
   const last = runs[runs.length - 1].value
   return {
@@ -23,6 +27,6 @@ export async function run({ dir, quick, lib }) {
     better: 'lower',
     maxStallMs: Math.max(first.maxStallMs, ...runs.map((r) => r.maxStallMs)),
     ok: last.length === 100 && last[0].seq === n - 99 && last[99].seq === n,
-    check: `median of 200 calls; first call (opens the log) ${first.ms.toFixed(1)} ms`,
+    check: `median of ${runs.length} calls; first call (opens the log) ${first.ms.toFixed(1)} ms`,
   }
 }
