@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { makeEvents } from './events.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
@@ -190,6 +191,9 @@ console.log(tables.join('\n\n'))
 console.log('')
 console.log(machine.join('\n'))
 
+const sample = makeEvents(1_000)
+const lineBytes = Math.round(sample.reduce((sum, e) => sum + JSON.stringify(e).length + 1, 0) / sample.length)
+
 if (quick || only) {
   log('\n(partial or --quick run: BENCHMARKS.md left as it is)')
 } else {
@@ -203,7 +207,7 @@ temp directory; "original" is \`@claude-flow/guidance@3.0.0-alpha.3\`
 ${tables[0]}
 
 Ratio = how many times better native-ledger is (throughput: native / original; time: original /
-native). Events are RunEvent-shaped, about 450 bytes as NDJSON lines, generated
+native). Events are RunEvent-shaped, ${lineBytes} bytes per NDJSON line on average, generated
 deterministically (\`benchmark/events.mjs\`); fixtures are written as the original would have left
 them, before the measured phase, by a separate process. Peak RSS is the measuring process's
 \`maxRSS\`. Max stall is the longest gap between two ticks of a 1 ms interval timer during the
