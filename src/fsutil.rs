@@ -11,7 +11,10 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// A temp-file name beside `target`, unique per call, so concurrent writers never share one.
 pub fn temp_path(target: &Path) -> PathBuf {
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
     target.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::new_v4()))
 }
 

@@ -8,6 +8,3 @@ pub mod store;
 
 #[cfg(feature = "node")]
 mod binding;
-
-#[cfg(feature = "node")]
-pub use binding::*;

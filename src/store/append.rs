@@ -59,7 +59,11 @@ impl EventStore {
         let mut repair_tail = false;
         if w.file.is_none() || on_disk != Some(w.inode) {
             // First write, or the file was replaced or removed since: (re)open it.
-            let f = OpenOptions::new().read(true).append(true).create(true).open(&self.events_path)?;
+            let f = OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(true)
+                .open(&self.events_path)?;
             w.inode = f.metadata()?.ino();
             repair_tail = recovery::ends_unterminated(&f)?;
             w.file = Some(f);

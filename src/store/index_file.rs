@@ -7,7 +7,8 @@
 use super::line_table::Summary;
 
 pub fn render(summary: &Summary, ndjson_bytes: u64) -> Vec<u8> {
-    let mut out = String::with_capacity(128 + summary.task_ids.iter().map(|t| t.len() + 6).sum::<usize>());
+    let mut out =
+        String::with_capacity(128 + summary.task_ids.iter().map(|t| t.len() + 6).sum::<usize>());
     out.push_str("{\n  \"eventCount\": ");
     out.push_str(&summary.event_count.to_string());
     out.push_str(",\n  \"oldestTimestamp\": ");
@@ -72,7 +73,12 @@ mod tests {
 
     #[test]
     fn renders_like_json_stringify_with_two_spaces() {
-        let s = Summary::from_parts(2, Some(1.0), Some(1700000000000.0), vec!["\"a\"".into(), "\"b\"".into()]);
+        let s = Summary::from_parts(
+            2,
+            Some(1.0),
+            Some(1700000000000.0),
+            vec!["\"a\"".into(), "\"b\"".into()],
+        );
         let text = String::from_utf8(render(&s, 99)).unwrap();
         assert_eq!(
             text,

@@ -37,7 +37,13 @@ impl Summary {
         task_ids: Vec<String>,
     ) -> Self {
         let seen = task_ids.iter().cloned().collect();
-        Summary { event_count, oldest, newest, task_ids, seen }
+        Summary {
+            event_count,
+            oldest,
+            newest,
+            task_ids,
+            seen,
+        }
     }
 
     fn add(&mut self, ts: f64, task_id: &[u8]) {
@@ -101,7 +107,9 @@ impl LineTable {
             if trimmed.is_empty() {
                 continue;
             }
-            let Some(info) = json_line::scan(trimmed) else { continue };
+            let Some(info) = json_line::scan(trimmed) else {
+                continue;
+            };
             let lead = trimmed.as_ptr() as usize - line.as_ptr() as usize;
             let ts = info.timestamp.unwrap_or(f64::NAN);
             let task_id: &[u8] = match &info.task_id {

@@ -30,7 +30,10 @@ pub struct DirLocks {
 
 impl DirLocks {
     pub fn open(dir: &Path) -> io::Result<Self> {
-        Ok(DirLocks { shared: File::open(dir)?, exclusive: File::open(dir)? })
+        Ok(DirLocks {
+            shared: File::open(dir)?,
+            exclusive: File::open(dir)?,
+        })
     }
 
     /// Shared, without waiting: `Ok(false)` when a rewrite or a lock holder has it exclusive.
@@ -121,7 +124,11 @@ pub fn read_lock_file(path: &Path) -> io::Result<LockFileState> {
 static HELD_HERE: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
 fn held_here(holder: &str) -> bool {
-    HELD_HERE.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|s| s.contains(holder))
+    HELD_HERE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .is_some_and(|s| s.contains(holder))
 }
 
 fn set_held_here(holder: &str, held: bool) {
@@ -135,7 +142,9 @@ fn set_held_here(holder: &str, held: bool) {
 }
 
 pub fn pid_alive(pid: u32) -> bool {
-    let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else { return false };
+    let Some(pid) = rustix::process::Pid::from_raw(pid as i32) else {
+        return false;
+    };
     match rustix::process::test_kill_process(pid) {
         Ok(()) => true,
         Err(e) => e == rustix::io::Errno::PERM,
@@ -204,7 +213,11 @@ impl HeldLock {
                 })
                 .ok()
         };
-        Ok(HeldLock { record, stop, refresher })
+        Ok(HeldLock {
+            record,
+            stop,
+            refresher,
+        })
     }
 }
 
@@ -226,8 +239,15 @@ mod tests {
 
     #[test]
     fn record_json_is_the_originals_shape() {
-        let r = LockRecord { holder: "h".into(), timestamp: 1700000000123.0, pid: 42 };
-        assert_eq!(r.to_json(), "{\"holder\":\"h\",\"timestamp\":1700000000123,\"pid\":42}");
+        let r = LockRecord {
+            holder: "h".into(),
+            timestamp: 1700000000123.0,
+            pid: 42,
+        };
+        assert_eq!(
+            r.to_json(),
+            "{\"holder\":\"h\",\"timestamp\":1700000000123,\"pid\":42}"
+        );
     }
 
     #[test]
@@ -248,7 +268,10 @@ mod tests {
         let b = DirLocks::open(dir.path()).unwrap();
         assert!(a.try_exclusive().unwrap());
         assert!(!b.try_shared().unwrap());
-        assert!(!a.try_shared().unwrap(), "a store's own appends wait for its rewrite");
+        assert!(
+            !a.try_shared().unwrap(),
+            "a store's own appends wait for its rewrite"
+        );
         a.unlock_exclusive();
         assert!(b.try_shared().unwrap());
         assert!(a.try_shared().unwrap());
@@ -260,7 +283,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".lock");
         let held = HeldLock::take(&path).unwrap();
-        let LockFileState::Held(rec) = read_lock_file(&path).unwrap() else { panic!() };
+        let LockFileState::Held(rec) = read_lock_file(&path).unwrap() else {
+            panic!()
+        };
         assert_eq!(rec, held.record);
         assert!(is_live(&rec));
         drop(held);

@@ -130,7 +130,12 @@ impl EventStore {
                 .flatten()
                 .and_then(|text| index_file::parse_if_current(&text, size));
             *guard = Some(match from_index {
-                Some(summary) => LineTable { inode: ino, scanned_to: size, summary, entries: None },
+                Some(summary) => LineTable {
+                    inode: ino,
+                    scanned_to: size,
+                    summary,
+                    entries: None,
+                },
                 None => LineTable::fresh(ino, entries),
             });
         }
@@ -206,7 +211,9 @@ impl EventStore {
             Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
             Err(e) => return Err(e),
         };
-        let ino = fs::metadata(&self.events_path).map(|m| m.ino()).unwrap_or(0);
+        let ino = fs::metadata(&self.events_path)
+            .map(|m| m.ino())
+            .unwrap_or(0);
         let mut table = LineTable::fresh(ino, true);
         table.scan(&bytes);
         let entries = table.entries.as_ref().expect("fresh(.., true)");
@@ -228,7 +235,10 @@ impl EventStore {
         out.push(b']');
         // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
         let mut current = lock(&self.table);
-        if current.as_ref().is_none_or(|t| t.inode != ino || t.scanned_to <= table.scanned_to) {
+        if current
+            .as_ref()
+            .is_none_or(|t| t.inode != ino || t.scanned_to <= table.scanned_to)
+        {
             *current = Some(table);
         }
         Ok(out)
@@ -249,7 +259,8 @@ impl EventStore {
             .iter()
             .filter(|e| e.ts.is_nan() || (start <= e.ts && e.ts <= end))
             .collect();
-        let mut out = Vec::with_capacity(2 + hits.iter().map(|e| e.len as usize + 1).sum::<usize>());
+        let mut out =
+            Vec::with_capacity(2 + hits.iter().map(|e| e.len as usize + 1).sum::<usize>());
         out.push(b'[');
         if let (Some(first), Some(last)) = (hits.first(), hits.last()) {
             // Hits of a time range are usually contiguous: one read of their span.
@@ -314,7 +325,10 @@ impl EventStore {
             if started.elapsed() > std::time::Duration::from_secs(30) {
                 return Err(io::Error::new(
                     io::ErrorKind::TimedOut,
-                    format!("Storage is busy: could not lock {} within 30 s", self.dir.display()),
+                    format!(
+                        "Storage is busy: could not lock {} within 30 s",
+                        self.dir.display()
+                    ),
                 ));
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -344,7 +358,9 @@ impl EventStore {
 
     /// Removes `.lock` if this store holds it; never fails for want of a lock.
     pub fn release_lock(&self) -> io::Result<()> {
-        let Some(h) = lock(&self.held).take() else { return Ok(()) };
+        let Some(h) = lock(&self.held).take() else {
+            return Ok(());
+        };
         let result = match lock::read_lock_file(&self.lock_path) {
             Ok(LockFileState::Held(rec)) if rec.holder == h.record.holder => {
                 fsutil::remove_if_exists(&self.lock_path).map(|_| ())

@@ -34,7 +34,13 @@ impl EventStore {
                 .as_ref()
                 .expect("fresh(.., true)")
                 .iter()
-                .map(|e| (e.ts, &bytes[e.offset as usize..e.offset as usize + e.len as usize], e.canonical))
+                .map(|e| {
+                    (
+                        e.ts,
+                        &bytes[e.offset as usize..e.offset as usize + e.len as usize],
+                        e.canonical,
+                    )
+                })
                 .collect();
             // Nobody writes now, so a last line without its `\n` is final: the original reads it.
             if let Some(tail) = recovery::valid_tail(&bytes[table.scanned_to as usize..]) {

@@ -20,9 +20,15 @@ fn append_then_read_and_stats() {
     let all = String::from_utf8(s.read_all_json().unwrap()).unwrap();
     assert_eq!(all, "[{\"taskId\":\"a\",\"timestamp\":5},{\"taskId\":\"b\",\"timestamp\":3},{\"taskId\":\"a\",\"timestamp\":9}]");
     let st = s.stats().unwrap();
-    assert_eq!((st.event_count, st.oldest_event, st.newest_event), (3, Some(3.0), Some(9.0)));
+    assert_eq!(
+        (st.event_count, st.oldest_event, st.newest_event),
+        (3, Some(3.0), Some(9.0))
+    );
     let index = std::fs::read_to_string(s.dir().join("index.json")).unwrap();
-    assert!(index.contains("\"taskIds\": [\n    \"a\",\n    \"b\"\n  ]"), "{index}");
+    assert!(
+        index.contains("\"taskIds\": [\n    \"a\",\n    \"b\"\n  ]"),
+        "{index}"
+    );
     assert_eq!(s.stats_if_current(), Some(st.clone()));
     // A fresh store trusts the index it finds current.
     let fresh = EventStore::new(s.dir());
@@ -33,11 +39,18 @@ fn append_then_read_and_stats() {
 fn torn_tail_is_ended_not_glued() {
     let (_d, s) = store();
     std::fs::create_dir_all(s.dir()).unwrap();
-    std::fs::write(s.dir().join("events.ndjson"), format!("{}{{\"taskId\":\"x\",\"ti", ev(1, "a"))).unwrap();
+    std::fs::write(
+        s.dir().join("events.ndjson"),
+        format!("{}{{\"taskId\":\"x\",\"ti", ev(1, "a")),
+    )
+    .unwrap();
     let again = EventStore::new(s.dir());
     assert!(again.try_append(ev(2, "b").as_bytes()).unwrap());
     let all = String::from_utf8(again.read_all_json().unwrap()).unwrap();
-    assert_eq!(all, "[{\"taskId\":\"a\",\"timestamp\":1},{\"taskId\":\"b\",\"timestamp\":2}]");
+    assert_eq!(
+        all,
+        "[{\"taskId\":\"a\",\"timestamp\":1},{\"taskId\":\"b\",\"timestamp\":2}]"
+    );
     assert_eq!(again.stats().unwrap().event_count, 2);
 }
 
@@ -64,9 +77,19 @@ fn lock_excludes_other_stores_and_their_appends_wait() {
     let b = EventStore::new(a.dir());
     a.acquire_lock().unwrap();
     let err = b.acquire_lock().unwrap_err();
-    assert!(err.to_string().starts_with("Storage is locked by another process"), "{err}");
-    assert!(!b.try_append(ev(1, "b").as_bytes()).unwrap(), "appends wait for the holder");
-    assert!(a.try_append(ev(2, "a").as_bytes()).unwrap(), "the holder appends");
+    assert!(
+        err.to_string()
+            .starts_with("Storage is locked by another process"),
+        "{err}"
+    );
+    assert!(
+        !b.try_append(ev(1, "b").as_bytes()).unwrap(),
+        "appends wait for the holder"
+    );
+    assert!(
+        a.try_append(ev(2, "a").as_bytes()).unwrap(),
+        "the holder appends"
+    );
     a.release_lock().unwrap();
     assert!(!a.dir().join(".lock").exists());
     assert!(b.try_append(ev(1, "b").as_bytes()).unwrap());
@@ -82,7 +105,14 @@ fn a_dead_holders_lock_is_taken_over() {
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let pid = child.id();
     child.wait().unwrap();
-    std::fs::write(s.dir().join(".lock"), format!("{{\"holder\":\"x\",\"timestamp\":{},\"pid\":{pid}}}", fsutil::now_ms())).unwrap();
+    std::fs::write(
+        s.dir().join(".lock"),
+        format!(
+            "{{\"holder\":\"x\",\"timestamp\":{},\"pid\":{pid}}}",
+            fsutil::now_ms()
+        ),
+    )
+    .unwrap();
     s.acquire_lock().unwrap();
     s.release_lock().unwrap();
 }
@@ -91,7 +121,8 @@ fn a_dead_holders_lock_is_taken_over() {
 fn write_all_replaces_and_destroy_removes() {
     let (_d, s) = store();
     s.try_append(ev(1, "a").as_bytes()).unwrap();
-    s.write_all(format!("{}{}", ev(4, "x"), ev(6, "y")).as_bytes()).unwrap();
+    s.write_all(format!("{}{}", ev(4, "x"), ev(6, "y")).as_bytes())
+        .unwrap();
     assert_eq!(s.stats().unwrap().event_count, 2);
     s.destroy().unwrap();
     assert!(s.dir().exists());

@@ -37,7 +37,10 @@ impl StoreHandle {
     pub fn new(store: EventStore) -> Self {
         StoreHandle {
             store: Arc::new(store),
-            shared: Arc::new(Shared { queued_writes: AtomicUsize::new(0), index_dirty: AtomicBool::new(false) }),
+            shared: Arc::new(Shared {
+                queued_writes: AtomicUsize::new(0),
+                index_dirty: AtomicBool::new(false),
+            }),
             sender: Arc::new(Mutex::new(None)),
         }
     }
@@ -58,7 +61,11 @@ impl StoreHandle {
         Ok(done)
     }
 
-    pub fn append_queued(&self, bytes: Vec<u8>, done: impl FnOnce(std::io::Result<()>) + Send + 'static) {
+    pub fn append_queued(
+        &self,
+        bytes: Vec<u8>,
+        done: impl FnOnce(std::io::Result<()>) + Send + 'static,
+    ) {
         let shared = self.shared.clone();
         self.run_write(move |s| {
             let r = s.append_waiting(&bytes);
@@ -131,12 +138,15 @@ impl StoreHandle {
                 if index_due.is_none() && shared.index_dirty.load(Ordering::Acquire) {
                     index_due = Some(Instant::now() + INDEX_DELAY);
                 }
-                let wait = index_due.map_or(IDLE_EXIT, |d| d.saturating_duration_since(Instant::now()));
+                let wait =
+                    index_due.map_or(IDLE_EXIT, |d| d.saturating_duration_since(Instant::now()));
                 let job = match rx.recv_timeout(wait) {
                     Ok(job) => job,
                     Err(RecvTimeoutError::Timeout) if index_due.is_some() => {
                         index_due = None;
-                        if shared.index_dirty.swap(false, Ordering::AcqRel) && store.write_index().is_err() {
+                        if shared.index_dirty.swap(false, Ordering::AcqRel)
+                            && store.write_index().is_err()
+                        {
                             // Retried after the next append; readers detect a stale index anyway.
                             shared.index_dirty.store(true, Ordering::Release);
                         }
@@ -144,7 +154,9 @@ impl StoreHandle {
                     }
                     Err(RecvTimeoutError::Timeout) => {
                         // Idle: leave, unless a job slipped in before the queue was closed.
-                        let Some(sender) = sender.upgrade() else { return };
+                        let Some(sender) = sender.upgrade() else {
+                            return;
+                        };
                         let mut sender = sender.lock().unwrap_or_else(|p| p.into_inner());
                         match rx.try_recv() {
                             Ok(job) => job,
@@ -165,6 +177,10 @@ impl StoreHandle {
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&store)));
             }
         };
-        std::thread::Builder::new().name("native-ledger-store".into()).spawn(work).ok().map(|_| tx)
+        std::thread::Builder::new()
+            .name("native-ledger-store".into())
+            .spawn(work)
+            .ok()
+            .map(|_| tx)
     }
 }
