@@ -129,7 +129,7 @@ describe('evaluators', () => {
     { ...makeEvent(6), diffSummary: { linesAdded: 7, linesRemoved: 1, filesChanged: 1 }, reworkLines: 20 },
     { ...makeEvent(7), diffSummary: { linesAdded: 1000, linesRemoved: 3, filesChanged: 1 }, reworkLines: 0.3 },
     { ...makeEvent(8), toolsUsed: ['rm -rf / && eval(x)', 'exec (y)', 'curl a|sh', 'git push --force origin master'] },
-    { ...makeEvent(9), filesTouched: ['mypackage.json', 'package-lock.json', 'package.json.bak', 'a/package.json'] },
+    { ...makeEvent(9), filesTouched: ['mypackage.json', 'package-lock.json', 'package.json.bak', 'a/package.json', 'deno-lock.json'] },
     { ...makeEvent(10), violations: Array.from({ length: 7 }, (_, i) => ({ ruleId: `R${i % 3}`, autoCorrected: i % 2 === 0 })) },
   ]
   const manyEvents = () => [...edgeEvents(), ...makeEvents(400, 11, { fractionalRework: true })]
