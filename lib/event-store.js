@@ -39,14 +39,23 @@ class EventStore {
   /**
    * Appends already-serialized complete lines: written before this returns when nothing stands
    * in the way (the promise is then already settled), else queued in order.
-   * @internal used by PersistentLedger
    */
   _appendLines(lines) {
     try {
-      if (this.#native.tryAppend(lines)) return Promise.resolve()
+      if (this._tryAppendLines(lines)) return Promise.resolve()
     } catch (err) {
       return Promise.reject(err)
     }
+    return this._queueAppendLines(lines)
+  }
+
+  /** @internal true when written now; throws what the write threw. Used by PersistentLedger. */
+  _tryAppendLines(lines) {
+    return this.#native.tryAppend(lines)
+  }
+
+  /** @internal written in order after whatever holds the store now. */
+  _queueAppendLines(lines) {
     return this.#native.appendQueued(lines)
   }
 
