@@ -3,7 +3,7 @@
 // original's to the character and to the bit, so each computes its numbers with the same
 // operations in the same order. Configuration stays in plain own properties, as in the original,
 // because JS callers can read and change them (e.g. `evaluator.name = 'x'`).
-const { checkNumber, checkObject, checkArray, checkString, invalidArg } = require('./ledger-args.js')
+const { describe, requireNumber, requireString, requireEvent, requireArray } = require('./ledger-args.js')
 
 class TestsPassEvaluator {
   constructor() {
@@ -12,7 +12,7 @@ class TestsPassEvaluator {
   }
 
   async evaluate(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     const tests = event.testResults
     if (!tests.ran) {
       return { name: this.name, passed: false, details: 'Tests were not run during this task', score: 0 }
@@ -45,11 +45,11 @@ class ForbiddenCommandEvaluator {
     if (forbiddenPatterns === undefined || forbiddenPatterns === null) {
       this.forbiddenPatterns = defaultForbiddenPatterns()
     } else {
-      checkArray(forbiddenPatterns, 'forbiddenPatterns')
+      requireArray(forbiddenPatterns, 'forbiddenPatterns')
       forbiddenPatterns.forEach((pattern, i) => {
         // Anything with test() and source works in the original, so RegExp-likes are accepted.
         if (pattern === null || typeof pattern !== 'object' || typeof pattern.test !== 'function') {
-          throw invalidArg(`forbiddenPatterns[${i}]`, 'a RegExp', pattern)
+          throw new TypeError(`forbiddenPatterns[${i}] must be a RegExp, got ${describe(pattern)}`)
         }
       })
       this.forbiddenPatterns = forbiddenPatterns
@@ -57,7 +57,7 @@ class ForbiddenCommandEvaluator {
   }
 
   async evaluate(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     const found = []
     // Tools outer, patterns inner: a stateful (/g) pattern's lastIndex then advances exactly as
     // in the original.
@@ -87,15 +87,15 @@ class ForbiddenDependencyEvaluator {
     if (forbiddenPackages === undefined || forbiddenPackages === null) {
       this.forbiddenPackages = []
     } else {
-      checkArray(forbiddenPackages, 'forbiddenPackages')
-      forbiddenPackages.forEach((name, i) => checkString(name, `forbiddenPackages[${i}]`))
+      requireArray(forbiddenPackages, 'forbiddenPackages')
+      forbiddenPackages.forEach((name, i) => requireString(name, `forbiddenPackages[${i}]`))
       this.forbiddenPackages = forbiddenPackages
     }
   }
 
   // Like the original, this only flags touched manifests for review; it never fails a run.
   async evaluate(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     if (this.forbiddenPackages.length === 0) {
       return { name: this.name, passed: true, details: 'No forbidden dependencies configured', score: 1 }
     }
@@ -110,14 +110,14 @@ class ForbiddenDependencyEvaluator {
 
 class ViolationRateEvaluator {
   constructor(maxViolations = 0) {
-    checkNumber(maxViolations, 'maxViolations')
+    requireNumber(maxViolations, 'maxViolations')
     this.name = 'violation-rate'
     this.type = 'objective'
     this.maxViolations = maxViolations
   }
 
   async evaluate(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     const count = event.violations.length
     const max = this.maxViolations
     const passed = count <= max
@@ -132,14 +132,14 @@ class ViolationRateEvaluator {
 
 class DiffQualityEvaluator {
   constructor(maxReworkRatio = 0.3) {
-    checkNumber(maxReworkRatio, 'maxReworkRatio')
+    requireNumber(maxReworkRatio, 'maxReworkRatio')
     this.name = 'diff-quality'
     this.type = 'objective'
     this.maxReworkRatio = maxReworkRatio
   }
 
   async evaluate(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     const { linesAdded, linesRemoved } = event.diffSummary
     const totalLines = linesAdded + linesRemoved
     if (totalLines === 0) return { name: this.name, passed: true, details: 'No diff produced', score: 1 }

@@ -13,13 +13,13 @@ const {
   DiffQualityEvaluator,
 } = require('./evaluators.js')
 const {
-  checkNumber,
-  checkString,
-  checkObject,
-  checkArray,
-  checkOptionalArray,
-  isPlainObjectLike,
-  invalidArg,
+  describe,
+  requireNumber,
+  requireString,
+  requireEvent,
+  requireArray,
+  requireOptionalArray,
+  isEventLike,
 } = require('./ledger-args.js')
 
 /**
@@ -41,7 +41,7 @@ const kRestore = Symbol('RunLedger.restore')
 class RunLedger {
   /** @param {number} [maxEvents=0] events kept in memory; 0 (or less) keeps all */
   constructor(maxEvents = 0) {
-    checkNumber(maxEvents, 'maxEvents')
+    requireNumber(maxEvents, 'maxEvents')
     // Own properties, in the original's order: JS callers of the original can see them.
     this.events = []
     this.evaluators = [
@@ -56,7 +56,7 @@ class RunLedger {
 
   addEvaluator(evaluator) {
     if (evaluator === null || typeof evaluator !== 'object' || typeof evaluator.evaluate !== 'function') {
-      throw invalidArg('evaluator', 'an object with an evaluate() method', evaluator)
+      throw new TypeError(`evaluator must be an object with an evaluate() method, got ${describe(evaluator)}`)
     }
     this.evaluators.push(evaluator)
   }
@@ -64,12 +64,12 @@ class RunLedger {
   // Replaces the array rather than splicing it: an evaluate() already running keeps iterating
   // the list it started with, as in the original.
   removeEvaluator(name) {
-    checkString(name, 'name')
+    requireString(name, 'name')
     this.evaluators = this.evaluators.filter((evaluator) => evaluator.name !== name)
   }
 
   logEvent(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     const logged = { ...event, eventId: randomUUID() }
     this[kAdmit]([logged], 'log')
     this.events.push(logged)
@@ -78,9 +78,9 @@ class RunLedger {
   }
 
   createEvent(taskId, intent, guidanceHash) {
-    checkString(taskId, 'taskId')
-    checkString(intent, 'intent')
-    checkString(guidanceHash, 'guidanceHash')
+    requireString(taskId, 'taskId')
+    requireString(intent, 'intent')
+    requireString(guidanceHash, 'guidanceHash')
     return {
       eventId: randomUUID(),
       taskId,
@@ -101,8 +101,8 @@ class RunLedger {
 
   // Stores the caller's object itself (not a copy), as the original does.
   finalizeEvent(event) {
-    checkObject(event, 'event')
-    if (typeof event.timestamp !== 'number') throw invalidArg('event.timestamp', 'of type number', event.timestamp)
+    requireEvent(event, 'event')
+    requireNumber(event.timestamp, 'event.timestamp')
     const hadDuration = Object.prototype.hasOwnProperty.call(event, 'durationMs')
     const previousDuration = event.durationMs
     event.durationMs = Date.now() - event.timestamp
@@ -126,7 +126,7 @@ class RunLedger {
   }
 
   async evaluate(event) {
-    checkObject(event, 'event')
+    requireEvent(event, 'event')
     const results = []
     for (const evaluator of this.evaluators) {
       results.push(await evaluator.evaluate(event))
@@ -139,25 +139,25 @@ class RunLedger {
   }
 
   getEventsByTask(taskId) {
-    checkString(taskId, 'taskId')
+    requireString(taskId, 'taskId')
     return this.events.filter((event) => event.taskId === taskId)
   }
 
   getEventsInRange(startMs, endMs) {
-    checkNumber(startMs, 'startMs')
-    checkNumber(endMs, 'endMs')
+    requireNumber(startMs, 'startMs')
+    requireNumber(endMs, 'endMs')
     return this.events.filter((event) => event.timestamp >= startMs && event.timestamp <= endMs)
   }
 
   // As in the original, the count goes through slice(-count): 0 (like any count that is not
   // positive) returns every event.
   getRecentEvents(count) {
-    checkNumber(count, 'count')
+    requireNumber(count, 'count')
     return this.events.slice(-count)
   }
 
   computeMetrics(events) {
-    checkOptionalArray(events, 'events')
+    requireOptionalArray(events, 'events')
     const list = events ?? this.events
     const n = list.length
     if (n === 0) {
@@ -182,7 +182,7 @@ class RunLedger {
   }
 
   rankViolations(windowEvents) {
-    checkOptionalArray(windowEvents, 'windowEvents')
+    requireOptionalArray(windowEvents, 'windowEvents')
     const list = windowEvents ?? this.events
     // Map keeps first-seen order, which decides the order of equal scores after the stable sort.
     const byRule = new Map()
@@ -216,10 +216,10 @@ class RunLedger {
   // Like the original: the objects are stored as given (no new eventId) and the cap is not
   // applied until the next logEvent/finalizeEvent.
   importEvents(events) {
-    checkArray(events, 'events')
+    requireArray(events, 'events')
     const admitted = events.slice()
     for (let i = 0; i < admitted.length; i++) {
-      if (!isPlainObjectLike(admitted[i])) throw invalidArg(`events[${i}]`, 'an object', admitted[i])
+      if (!isEventLike(admitted[i])) requireEvent(admitted[i], `events[${i}]`)
     }
     this[kAdmit](admitted, 'import')
     appendAll(this.events, admitted)
@@ -232,7 +232,7 @@ class RunLedger {
   [kAdmit](_events, _source) {}
 
   [kRestore](events) {
-    checkArray(events, 'events')
+    requireArray(events, 'events')
     appendAll(this.events, events)
   }
 }
