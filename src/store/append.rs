@@ -132,7 +132,7 @@ impl EventStore {
             }
         }
         let f = w.file.as_mut().expect("opened above");
-        if repair_tail {
+        let written = if repair_tail {
             // A crash left a line without its `\n`: end it, so the fragment stays a line of its
             // own (kept if it parses, skipped by readers if not) and never swallows this one.
             let mut joined = Vec::with_capacity(bytes.len() + 1);
@@ -141,6 +141,12 @@ impl EventStore {
             f.write_all(&joined)
         } else {
             f.write_all(bytes)
+        };
+        if written.is_err() {
+            // A failed write (EFBIG, ENOSPC) may have written part of a line. Reopening checks
+            // the tail, so the next write ends that fragment instead of being glued to it.
+            w.file = None;
         }
+        written
     }
 }
