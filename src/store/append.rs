@@ -9,8 +9,8 @@
 //! lock is kept across appends and dropped by the store's worker at its next turn (within
 //! about `worker::INDEX_DELAY`). Whenever it is taken anew, the fd is checked against the path:
 //! a rewrite may have replaced the file meanwhile. Right after the worker drops it, appends
-//! queue for a moment instead of taking it again: Linux grants a new shared `flock` even while
-//! an exclusive one waits, so without that pause a steady stream of appends could starve a
+//! wait a moment before taking it again: Linux grants a new shared `flock` even while an
+//! exclusive one waits, so without that pause a steady stream of appends could starve a
 //! rewrite in another process.
 
 use std::fs::{File, OpenOptions};
@@ -52,7 +52,15 @@ impl EventStore {
             return Ok(false);
         }
         if !self.holds_lock.load(Ordering::Acquire) && !w.shared {
-            if w.no_retake_until.is_some_and(|t| Instant::now() < t) || !locks.try_shared()? {
+            if let Some(wait) = w
+                .no_retake_until
+                .and_then(|t| t.checked_duration_since(Instant::now()))
+            {
+                // Wait out the pause (at most YIELD_TO_WAITERS) rather than queue: a queued
+                // append is not in the kernel when its call returns, and a crash then loses it.
+                std::thread::sleep(wait);
+            }
+            if !locks.try_shared()? {
                 return Ok(false);
             }
             w.shared = true;
