@@ -172,7 +172,19 @@ impl EventStore {
         if fs::metadata(&self.dir).is_err() {
             return Ok(());
         }
-        self.hold_shared()?;
+        self.hold_shared(true)?;
+        self.write_index_held()
+    }
+
+    /// `write_index`, unless that means waiting for another holder (at process exit).
+    pub fn write_index_now(&self) -> io::Result<()> {
+        if fs::metadata(&self.dir).is_err() || !self.hold_shared(false)? {
+            return Ok(());
+        }
+        self.write_index_held()
+    }
+
+    fn write_index_held(&self) -> io::Result<()> {
         let guard = self.current_table(false)?;
         let table = guard.as_ref().expect("current_table sets it");
         if table.inode == 0 {
@@ -371,9 +383,9 @@ impl EventStore {
     pub fn acquire_lock(&self) -> io::Result<()> {
         let locks = self.locks()?;
         let mut held = lock(&self.held);
-        if held.is_some() {
-            // The original writes a new holder over its own; keeping ours is equivalent.
-            return Ok(());
+        if let Some(h) = held.as_ref() {
+            // As the original: a fresh lock is refused even to the store that holds it.
+            return Err(lock::locked_error(&h.record, &self.lock_path));
         }
         self.want_exclusive();
         let outcome = self.take_lock_file(locks, &mut held);
