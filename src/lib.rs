@@ -2,10 +2,9 @@
 //!
 //! Core modules know nothing of N-API and are tested with `cargo test`.
 
+pub mod fsutil;
 pub mod json_line;
+pub mod store;
 
 #[cfg(feature = "node")]
 mod binding;
-
-#[cfg(feature = "node")]
-pub use binding::*;
