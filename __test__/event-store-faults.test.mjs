@@ -14,13 +14,14 @@
 //  - a fresh lock of a dead (or killed) process: the original refuses it for 30 s.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadStoreUnderTest, ENTRY_UNDER_TEST } from './helpers/store-impl.mjs'
 import { fileLines, storeFiles, tempDir } from './helpers/store-fs.mjs'
-import { runEvent, runEvents, shuffled } from './helpers/store-events.mjs'
-import { Child, deadPid } from './helpers/store-child.mjs'
+import { runEvent, runEvents } from './helpers/store-events.mjs'
+import { Child, childrenDir, deadPid } from './helpers/store-child.mjs'
 
 const { EventStore } = await loadStoreUnderTest()
 const LOCKED = 'Storage is locked by another process'
@@ -178,43 +179,72 @@ test('one process appends 3,000 events while another loops lock, compact, writeA
 
 // ---------------------------------------------------------------------------------------------
 // Blocking. This bounds how long compact may hold the event loop, not how fast it is.
+//
+// A stall is a timer tick that comes late. On a busy machine (the 2-core box these tests were
+// written on ran builds and benchmarks alongside) a tick also comes late when the main thread
+// merely waits for a CPU while the store's worker and other processes use them: measured at up
+// to 100 ms with the main thread on the CPU for 0.2 ms of it. On Linux that wait is read from
+// /proc/thread-self/schedstat and not counted; what remains is time the thread ran or slept
+// (computing, or blocked on a lock), which is what "blocking the event loop" means. A VM's
+// vCPU steal cannot be told apart that way, hence the best of three runs: a store that blocks
+// the loop does so in every run.
 
-test('compact of 100,000 events never stalls the event loop for 10 ms or more', { timeout: 300_000 }, async (t) => {
+const SCHEDSTAT = '/proc/thread-self/schedstat'
+
+function stallMonitor() {
+  const correct = existsSync(SCHEDSTAT)
+  const runQueueWaitMs = () => (correct ? Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[1]) / 1e6 : 0)
+  const histogram = monitorEventLoopDelay({ resolution: 1 })
+  histogram.enable()
+  let last = performance.now()
+  let lastWait = runQueueWaitMs()
+  let worst = { blockedMs: 0, gapMs: 0, runQueueWaitMs: 0, atMs: 0 }
+  const start = last
+  const timer = setInterval(() => {
+    const now = performance.now()
+    const wait = runQueueWaitMs()
+    const blockedMs = now - last - (wait - lastWait) - 1 // 1: the interval itself
+    if (blockedMs > worst.blockedMs) worst = { blockedMs, gapMs: now - last, runQueueWaitMs: wait - lastWait, atMs: last - start }
+    last = now
+    lastWait = wait
+  }, 1)
+  return async () => {
+    // A stall at the very end only shows in the delay of the next tick: let two ticks pass.
+    await new Promise((r) => setTimeout(r, 5))
+    await new Promise((r) => setTimeout(r, 5))
+    clearInterval(timer)
+    histogram.disable()
+    return { ...worst, rawMaxDelayMs: histogram.max / 1e6 - 1 }
+  }
+}
+
+test('compact of 100,000 events never blocks the event loop for 10 ms or more', { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t)
   const BASE = 1_700_000_000_000
-  const order = shuffled(Array.from({ length: 100_000 }, (_, i) => i), 42)
-  // Written in chunks, so that building the file leaves little garbage for a GC during compact.
   const source = join(dir, 'source.ndjson')
-  const fd = openSync(source, 'w')
-  for (let i = 0; i < order.length; i += 5000) {
-    writeSync(fd, order.slice(i, i + 5000).map((k) => JSON.stringify(runEvent(k, { timestamp: BASE + k })) + '\n').join(''))
-  }
-  closeSync(fd)
+  const writer = spawnSync(process.execPath, [join(childrenDir, 'write-events-file.mjs'), source, 100_000, 42, BASE], { stdio: 'inherit' })
+  assert.equal(writer.status, 0, 'writing the 100,000-event file failed')
 
-  // A busy machine alone can delay a 1 ms timer by 10 ms now and then, while a compact that
-  // blocks the loop does so every time: the bound must hold in one of three runs.
-  const stalls = []
-  for (let attempt = 0; attempt < 3 && !(stalls.at(-1) < 10); attempt++) {
+  const runs = []
+  for (let attempt = 0; attempt < 3 && !(runs.at(-1)?.blockedMs < 10); attempt++) {
     const path = join(dir, `store-${attempt}`)
     mkdirSync(path)
     copyFileSync(source, storeFiles(path).events)
     const store = new EventStore(path)
 
-    const h = monitorEventLoopDelay({ resolution: 1 })
-    h.enable()
+    const stop = stallMonitor()
     const evicted = await store.compact(50_000)
-    // A stall at the very end only shows in the delay of the next timer tick: let two ticks pass.
-    await new Promise((r) => setTimeout(r, 5))
-    await new Promise((r) => setTimeout(r, 5))
-    h.disable()
-    stalls.push(h.max / 1e6 - 1) // each sample includes the 1 ms timer interval itself
+    runs.push(await stop())
 
     assert.equal(evicted, 50_000)
     const kept = fileLines(storeFiles(path).events).map((l) => JSON.parse(l).timestamp)
     assert.equal(kept.length, 50_000)
     assert.deepStrictEqual(kept, Array.from({ length: 50_000 }, (_, i) => BASE + 50_000 + i), 'the 50,000 newest, ascending')
   }
-  assert.ok(stalls.at(-1) < 10, `the event loop stalled during compact for ${stalls.map((s) => s.toFixed(1)).join(', ')} ms`)
+  const f = (x) => x.toFixed(1)
+  const shown = runs.map((r) => `${f(r.blockedMs)} ms (a ${f(r.gapMs)} ms gap at ${f(r.atMs)} ms with ${f(r.runQueueWaitMs)} ms waiting for a CPU; loop delay histogram max ${f(r.rawMaxDelayMs)} ms)`).join('; ')
+  assert.ok(runs.at(-1).blockedMs < 10, `the event loop was blocked during compact for ${shown}`)
+  t.diagnostic(`longest block: ${shown}`)
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ import { join } from 'node:path'
 import { Original, UnderTest, attempt, checkParity, lockShape, stats, LOCKED } from './helpers/store-parity.mjs'
 import { readBytes, storeFiles, tempDir } from './helpers/store-fs.mjs'
 import { runEvent, runEvents, shuffled } from './helpers/store-events.mjs'
-import { deadPid } from './helpers/store-child.mjs'
+import { Child, deadPid } from './helpers/store-child.mjs'
+import { ORIGINAL_ENTRY } from './helpers/store-impl.mjs'
 
 const write = (path, content) => {
   mkdirSync(path, { recursive: true })
@@ -548,7 +549,36 @@ test('interop: the original and native-ledger alternating on one directory', asy
   assert.deepStrictEqual(mixed, reference)
 })
 
-test('interop: locks of one implementation hold against the other', async (t) => {
+test('interop: a lock held by the original in another process holds against native-ledger, and back', async (t) => {
+  const path = join(tempDir(t), 'store')
+  const original = new Child(t, 'lock-contender.mjs', [ORIGINAL_ENTRY, path])
+  await original.expect('ready')
+  const n = new UnderTest(path)
+
+  original.send({ go: 0 })
+  assert.equal((await original.expect('won')).won, true)
+  const originalLock = readFileSync(storeFiles(path).lock)
+  await assert.rejects(n.acquireLock(), (e) => e.message.startsWith(LOCKED), 'native-ledger took the original’s lock')
+  await n.releaseLock()
+  assert.ok(readFileSync(storeFiles(path).lock).equals(originalLock), 'native-ledger released or changed the original’s lock')
+  original.send({ release: true })
+  await original.expect('released')
+  assert.equal(existsSync(storeFiles(path).lock), false)
+
+  await n.acquireLock()
+  original.send({ go: 0 })
+  const answer = await original.expect('won')
+  assert.equal(answer.won, false, 'the original took native-ledger’s lock')
+  assert.ok(answer.message.startsWith(LOCKED), answer.message)
+  original.send({ release: true })
+  await original.expect('released')
+  assert.equal(existsSync(storeFiles(path).lock), true, 'the original released native-ledger’s lock')
+  await n.releaseLock()
+  assert.equal(existsSync(storeFiles(path).lock), false, 'native-ledger did not remove its lock')
+  await original.close()
+})
+
+test('interop: locks of the original and native-ledger in one process hold against each other', async (t) => {
   const path = join(tempDir(t), 'store')
   const [o, n] = [new Original(path), new UnderTest(path)]
   await o.acquireLock()

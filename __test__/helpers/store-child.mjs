@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
-const childrenDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'children')
+export const childrenDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'children')
 
 export class Child {
   constructor(t, script, args = []) {

@@ -1,25 +1,12 @@
-// Deterministic RunEvent-shaped events for the EventStore suites (about 400 bytes each, like
-// the events agent tooling records).
+// RunEvents for the EventStore suites: the shared generator's varied events (helpers/events.mjs),
+// with what these tests need to control on top: timestamps that rise by exactly 1 s from a
+// fixed base unless given, seven task ids unless given, and any extra fields.
+import { makeEvent } from './events.mjs'
+
 const BASE_TS = 1_700_000_000_000
 
 export function runEvent(i, { timestamp = BASE_TS + i * 1000, taskId = `task-${i % 7}`, ...extra } = {}) {
-  return {
-    eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    taskId,
-    guidanceHash: `sha256:${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}`,
-    retrievedRuleIds: [`R${i % 5}`, `R${(i + 3) % 11}`],
-    toolsUsed: ['Read', 'Edit', i % 2 ? 'Bash' : 'Grep'],
-    filesTouched: [`src/module-${i % 13}.ts`],
-    diffSummary: { linesAdded: i % 50, linesRemoved: i % 17, filesChanged: 1 + (i % 3) },
-    testResults: { ran: i % 4 !== 0, passed: i % 30, failed: i % 3 === 0 ? 1 : 0, skipped: 0 },
-    violations: i % 9 === 0 ? [{ ruleId: 'R1', description: 'touched a forbidden file', severity: 'high', autoCorrected: false }] : [],
-    outcomeAccepted: i % 5 === 0 ? null : i % 5 !== 1,
-    reworkLines: i % 11,
-    intent: ['feature', 'bugfix', 'refactor', 'testing'][i % 4],
-    timestamp,
-    durationMs: 100 + ((i * 37) % 5000),
-    ...extra,
-  }
+  return { ...makeEvent(i, { seed: 7 }), taskId, timestamp, ...extra }
 }
 
 export function runEvents(n, opts) {

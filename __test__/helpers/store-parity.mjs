@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadOriginal } from './orig-loader.mjs'
+import { loadOriginal } from './original.mjs'
 import { loadStoreUnderTest, UNDER_TEST } from './store-impl.mjs'
 import { fileSize, readBytes, storeFiles, tempDir } from './store-fs.mjs'
 
