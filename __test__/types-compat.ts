@@ -3,9 +3,10 @@
 //
 // Classes with private members are nominal in TypeScript, so neither side's class type is
 // assignable to the other's. What code can use is the public surface, so that is what is
-// compared: Pub<T> keeps T's public members, and each check assigns in both directions. Pub also
-// turns methods into function-typed properties, whose parameters TypeScript checks strictly
-// (method parameters are bivariant), so a parameter type that differs at all is caught.
+// compared. Pub<T> keeps T's public members, for assigning our values where the original's are
+// expected; Sig<T> spells each method as its exact parameter list and result, and each check
+// requires both sides' Sig to be assignable to each other, so a parameter that differs at all
+// (type, or optional against required) fails to compile.
 import {
   RunLedger,
   createLedger,
@@ -14,6 +15,10 @@ import {
   ForbiddenDependencyEvaluator,
   ViolationRateEvaluator,
   DiffQualityEvaluator,
+  EventStore,
+  PersistentLedger,
+  createEventStore,
+  createPersistentLedger,
 } from '..'
 import type {
   IEvaluator,
@@ -23,11 +28,15 @@ import type {
   TaskIntent,
   OptimizationMetrics,
   ViolationRanking,
+  PersistenceConfig,
+  StorageStats,
 } from '..'
 import type * as OrigLedger from '../.original/dist/ledger.js'
 import type * as OrigTypes from '../.original/dist/types.js'
+import type * as OrigPersistence from '../.original/dist/persistence.js'
 
 type Pub<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => R : T[K] }
+type Sig<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? { args: A; returns: R } : T[K] }
 /** Fails to compile unless A and B are assignable to each other. */
 type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 function check<T extends true>(): T | void {}
@@ -43,10 +52,10 @@ check<Mutual<ViolationRanking, OrigTypes.ViolationRanking>>()
 check<Mutual<IEvaluator, OrigLedger.IEvaluator>>()
 
 // ---- RunLedger and createLedger ---------------------------------------------------------------
-check<Mutual<Pub<RunLedger>, Pub<OrigLedger.RunLedger>>>()
+check<Mutual<Sig<RunLedger>, Sig<OrigLedger.RunLedger>>>()
 check<Mutual<ConstructorParameters<typeof RunLedger>, ConstructorParameters<typeof OrigLedger.RunLedger>>>()
 check<Mutual<Parameters<typeof createLedger>, Parameters<typeof OrigLedger.createLedger>>>()
-check<Mutual<Pub<ReturnType<typeof createLedger>>, Pub<ReturnType<typeof OrigLedger.createLedger>>>>()
+check<Mutual<Sig<ReturnType<typeof createLedger>>, Sig<ReturnType<typeof OrigLedger.createLedger>>>>()
 
 // Code written against the original's types, handed our values:
 const asOrigCtor: new (...args: ConstructorParameters<typeof OrigLedger.RunLedger>) => Pub<OrigLedger.RunLedger> = RunLedger
@@ -94,11 +103,11 @@ const audited: Pub<OrigLedger.RunLedger> = new Audited(5)
 void audited
 
 // ---- evaluators ---------------------------------------------------------------------------------
-check<Mutual<Pub<TestsPassEvaluator>, Pub<OrigLedger.TestsPassEvaluator>>>()
-check<Mutual<Pub<ForbiddenCommandEvaluator>, Pub<OrigLedger.ForbiddenCommandEvaluator>>>()
-check<Mutual<Pub<ForbiddenDependencyEvaluator>, Pub<OrigLedger.ForbiddenDependencyEvaluator>>>()
-check<Mutual<Pub<ViolationRateEvaluator>, Pub<OrigLedger.ViolationRateEvaluator>>>()
-check<Mutual<Pub<DiffQualityEvaluator>, Pub<OrigLedger.DiffQualityEvaluator>>>()
+check<Mutual<Sig<TestsPassEvaluator>, Sig<OrigLedger.TestsPassEvaluator>>>()
+check<Mutual<Sig<ForbiddenCommandEvaluator>, Sig<OrigLedger.ForbiddenCommandEvaluator>>>()
+check<Mutual<Sig<ForbiddenDependencyEvaluator>, Sig<OrigLedger.ForbiddenDependencyEvaluator>>>()
+check<Mutual<Sig<ViolationRateEvaluator>, Sig<OrigLedger.ViolationRateEvaluator>>>()
+check<Mutual<Sig<DiffQualityEvaluator>, Sig<OrigLedger.DiffQualityEvaluator>>>()
 check<Mutual<ConstructorParameters<typeof TestsPassEvaluator>, ConstructorParameters<typeof OrigLedger.TestsPassEvaluator>>>()
 check<Mutual<ConstructorParameters<typeof ForbiddenCommandEvaluator>, ConstructorParameters<typeof OrigLedger.ForbiddenCommandEvaluator>>>()
 check<Mutual<ConstructorParameters<typeof ForbiddenDependencyEvaluator>, ConstructorParameters<typeof OrigLedger.ForbiddenDependencyEvaluator>>>()
@@ -114,26 +123,26 @@ const evaluators: OrigLedger.IEvaluator[] = [
 ]
 for (const e of evaluators) ours.addEvaluator(e)
 
-// ---- persistence (lib/event-store.d.ts, lib/persistent-ledger.d.ts, written separately) ---------
-// TODO(persistence typings): enable once lib/event-store.d.ts and lib/persistent-ledger.d.ts
-// declare EventStore, createEventStore, PersistentLedger, createPersistentLedger,
-// PersistenceConfig and StorageStats (both still `// placeholder: being written`).
-//
-// import { EventStore, PersistentLedger, createEventStore, createPersistentLedger } from '..'
-// import type { PersistenceConfig, StorageStats } from '..'
-// import type * as OrigPersistence from '../.original/dist/persistence.js'
-//
-// check<Mutual<PersistenceConfig, OrigPersistence.PersistenceConfig>>()
-// check<Mutual<StorageStats, OrigPersistence.StorageStats>>()
-// check<Mutual<Pub<EventStore>, Pub<OrigPersistence.EventStore>>>()
-// check<Mutual<ConstructorParameters<typeof EventStore>, ConstructorParameters<typeof OrigPersistence.EventStore>>>()
-// check<Mutual<Parameters<typeof createEventStore>, Parameters<typeof OrigPersistence.createEventStore>>>()
-// check<Mutual<Pub<ReturnType<typeof createEventStore>>, Pub<ReturnType<typeof OrigPersistence.createEventStore>>>>()
-// // Ours may add members (flush()), so only ours -> original is required for the ledger.
-// const pl: Pub<OrigPersistence.PersistentLedger> = new PersistentLedger({ storagePath: '.x' })
-// const pl2: Pub<OrigPersistence.PersistentLedger> = createPersistentLedger()
-// const plStore: Pub<OrigPersistence.EventStore> = pl.getEventStore()
-// check<Mutual<ConstructorParameters<typeof PersistentLedger>, ConstructorParameters<typeof OrigPersistence.PersistentLedger>>>()
-// check<Mutual<Parameters<typeof createPersistentLedger>, Parameters<typeof OrigPersistence.createPersistentLedger>>>()
-// const asRunLedger: RunLedger = new PersistentLedger()
-// void [pl, pl2, plStore, asRunLedger]
+// ---- persistence (lib/event-store.d.ts, lib/persistent-ledger.d.ts) -----------------------------
+check<Mutual<PersistenceConfig, OrigPersistence.PersistenceConfig>>()
+check<Mutual<StorageStats, OrigPersistence.StorageStats>>()
+check<Mutual<Sig<EventStore>, Sig<OrigPersistence.EventStore>>>()
+check<Mutual<ConstructorParameters<typeof EventStore>, ConstructorParameters<typeof OrigPersistence.EventStore>>>()
+check<Mutual<Parameters<typeof createEventStore>, Parameters<typeof OrigPersistence.createEventStore>>>()
+check<Mutual<Sig<ReturnType<typeof createEventStore>>, Sig<ReturnType<typeof OrigPersistence.createEventStore>>>>()
+
+// getEventStore() returns a class with private members on each side, so it is compared by its
+// public surface too. Ours adds flush(), so for the ledger only ours -> original is required.
+type PubLedger<T extends { getEventStore(): unknown }> = Omit<Pub<T>, 'getEventStore'> & {
+  getEventStore: () => Pub<ReturnType<T['getEventStore']>>
+}
+type AsOrigLedger = PubLedger<OrigPersistence.PersistentLedger>
+const pl: AsOrigLedger = new PersistentLedger({ storagePath: '.x' })
+const pl2: AsOrigLedger = createPersistentLedger()
+const plStore: Pub<OrigPersistence.EventStore> = pl.getEventStore()
+check<Mutual<Sig<Omit<PubLedger<PersistentLedger>, 'flush'>>, Sig<AsOrigLedger>>>()
+check<Mutual<ConstructorParameters<typeof PersistentLedger>, ConstructorParameters<typeof OrigPersistence.PersistentLedger>>>()
+check<Mutual<Parameters<typeof createPersistentLedger>, Parameters<typeof OrigPersistence.createPersistentLedger>>>()
+const asRunLedger: RunLedger = new PersistentLedger()
+const flushed: Promise<void> = new PersistentLedger().flush()
+void [pl, pl2, plStore, asRunLedger, flushed]

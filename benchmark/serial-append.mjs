@@ -1,6 +1,6 @@
 // `await append()` one at a time: shared by the two serial-append workloads.
 import { makeEvents } from './events.mjs'
-import { countLines, timed } from './measure.mjs'
+import { countLines, timed, yielder } from './measure.mjs'
 import { join } from 'node:path'
 
 export async function serialAppend({ dir, quick, lib }, taskIds) {
@@ -8,7 +8,11 @@ export async function serialAppend({ dir, quick, lib }, taskIds) {
   const events = makeEvents(n, { taskIds })
   const store = lib.createEventStore(dir)
   const { ms, maxStallMs } = await timed(async () => {
-    for (const e of events) await store.append(e)
+    const turn = yielder()
+    for (const e of events) {
+      await store.append(e)
+      await turn()
+    }
   })
   const stats = await lib.createEventStore(dir).getStats()
   const lines = countLines(join(dir, 'events.ndjson'))

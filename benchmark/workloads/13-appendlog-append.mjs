@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { makeEvents } from '../events.mjs'
-import { countLines, timed } from '../measure.mjs'
+import { countLines, timed, yielder } from '../measure.mjs'
 
 export const title = 'AppendLog append of 100 entries per call, sustained'
 export const impls = ['native']
@@ -15,7 +15,11 @@ export async function run({ dir, quick, lib }) {
   const log = lib.createAppendLog(file)
   let lastSeq
   const { ms, maxStallMs } = await timed(async () => {
-    for (let i = 0; i < calls; i++) ({ lastSeq } = await log.append(batches[i % batches.length]))
+    const turn = yielder()
+    for (let i = 0; i < calls; i++) {
+      ;({ lastSeq } = await log.append(batches[i % batches.length]))
+      await turn()
+    }
   })
   await log.close()
   const n = calls * 100

@@ -161,10 +161,10 @@ mod tests {
         assert_eq!(t.summary.oldest, Some(2.0));
         assert_eq!(t.summary.newest, Some(5.0));
         assert_eq!(t.summary.task_ids, vec!["\"a\"", "\"b\""]);
-        assert_eq!(t.scanned_to, 70);
+        assert_eq!(t.scanned_to, 68);
         let e = t.entries.as_ref().unwrap();
         assert_eq!(e.len(), 2);
-        assert_eq!(e[1].offset, 41);
+        assert_eq!(e[1].offset, 39);
     }
 
     #[test]

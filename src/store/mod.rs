@@ -42,8 +42,9 @@ pub struct EventStore {
     locks: OnceLock<DirLocks>,
     /// The append fd and what is known of the file it writes to.
     write: Mutex<append::WriteState>,
-    /// Set, under `write`, while a rewrite of this store is between reading and renaming.
-    rewriting: AtomicBool,
+    /// Set, under `write`, while this store wants or holds the directory exclusively (a rewrite,
+    /// taking `.lock`): its own appends queue meanwhile instead of taking the shared lock.
+    exclusive_wanted: AtomicBool,
     /// The `.lock` this store holds, if any. While held, the directory is ours exclusively.
     held: Mutex<Option<HeldLock>>,
     holds_lock: AtomicBool,
@@ -70,7 +71,7 @@ impl EventStore {
             dir,
             locks: OnceLock::new(),
             write: Mutex::new(append::WriteState::default()),
-            rewriting: AtomicBool::new(false),
+            exclusive_wanted: AtomicBool::new(false),
             held: Mutex::new(None),
             holds_lock: AtomicBool::new(false),
             table: Mutex::new(None),
@@ -92,18 +93,33 @@ impl EventStore {
         Ok(self.locks.get_or_init(|| l))
     }
 
-    /// Runs `f` with the directory exclusively ours (already so while `.lock` is held).
+    /// Runs `f` with the directory exclusively ours (already so while `.lock` is held), this
+    /// store's own appends held back.
     fn exclusively<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
         let locks = self.locks()?;
         let already = self.holds_lock.load(Ordering::Acquire);
+        self.want_exclusive();
         if !already {
-            locks.exclusive()?;
+            if let Err(e) = locks.exclusive() {
+                self.exclusive_wanted.store(false, Ordering::Release);
+                return Err(e);
+            }
         }
         let r = f();
         if !already {
             locks.unlock_exclusive();
         }
+        self.exclusive_wanted.store(false, Ordering::Release);
         r
+    }
+
+    /// Stops this store's fast appends and drops its shared lock, which would otherwise block
+    /// its own exclusive one.
+    fn want_exclusive(&self) {
+        let _w = lock(&self.write);
+        self.exclusive_wanted.store(true, Ordering::Release);
+        drop(_w);
+        self.release_shared();
     }
 
     /// Brings the line table up to date with the events file and returns it. Reads only what
@@ -148,26 +164,36 @@ impl EventStore {
         Ok(guard)
     }
 
-    /// Makes `index.json` true to the events file as it is now.
+    /// Makes `index.json` true to the events file as it is now. Under the shared lock, so no
+    /// rewrite can replace the file meanwhile; appends may go on, and the store that made them
+    /// writes the index again after them.
     pub fn write_index(&self) -> io::Result<()> {
         if fs::metadata(&self.dir).is_err() {
             return Ok(());
         }
-        self.exclusively(|| {
-            let guard = self.current_table(false)?;
-            let table = guard.as_ref().expect("current_table sets it");
-            if table.inode == 0 {
-                return Ok(()); // no events file: nothing to describe
-            }
-            let at = (table.inode, table.scanned_to);
-            if *lock(&self.index_written) == Some(at) && self.index_path.exists() {
+        self.hold_shared()?;
+        let guard = self.current_table(false)?;
+        let table = guard.as_ref().expect("current_table sets it");
+        if table.inode == 0 {
+            return Ok(()); // no events file: nothing to describe
+        }
+        let at = (table.inode, table.scanned_to);
+        if *lock(&self.index_written) == Some(at) && self.index_path.exists() {
+            return Ok(());
+        }
+        // Another store may have described more of the file already: never go back.
+        if let Ok(text) = fs::read(&self.index_path) {
+            let theirs = serde_json::from_slice::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("ndjsonBytes")?.as_u64());
+            if theirs.is_some_and(|b| b > table.scanned_to) {
                 return Ok(());
             }
-            let text = index_file::render(&table.summary, table.scanned_to);
-            fsutil::write_atomic(&self.index_path, &text, false)?;
-            *lock(&self.index_written) = Some(at);
-            Ok(())
-        })
+        }
+        let text = index_file::render(&table.summary, table.scanned_to);
+        fsutil::write_atomic(&self.index_path, &text, false)?;
+        *lock(&self.index_written) = Some(at);
+        Ok(())
     }
 
     /// Stats without touching the disk beyond two `stat`s, when this store's view is current;
@@ -311,6 +337,13 @@ impl EventStore {
             // The original writes a new holder over its own; keeping ours is equivalent.
             return Ok(());
         }
+        self.want_exclusive();
+        let outcome = self.take_lock_file(locks, &mut held);
+        self.exclusive_wanted.store(false, Ordering::Release);
+        outcome
+    }
+
+    fn take_lock_file(&self, locks: &DirLocks, held: &mut Option<HeldLock>) -> io::Result<()> {
         let started = std::time::Instant::now();
         loop {
             if locks.try_exclusive()? {
@@ -387,6 +420,7 @@ impl EventStore {
             }
             *lock(&self.table) = None;
             *lock(&self.index_written) = None;
+            lock(&self.write).forget_file();
             Ok(())
         })
     }
