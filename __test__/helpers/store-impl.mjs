@@ -23,3 +23,10 @@ export async function importStoreModule(entry) {
 export function loadStoreUnderTest() {
   return importStoreModule(ENTRY_UNDER_TEST)
 }
+
+/**
+ * Marks a test that native-ledger is known to fail, as node:test `todo`: it still runs and its
+ * failure is printed, but it does not fail `npm test` while the fix (or a decision to document
+ * a deliberate difference) is pending. Each use names the open question; remove it once settled.
+ */
+export const knownFailure = (reason) => (UNDER_TEST === 'native' ? `native-ledger known failure: ${reason}` : false)

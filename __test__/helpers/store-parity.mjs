@@ -15,6 +15,7 @@ export const UnderTest = (await loadStoreUnderTest()).EventStore
 export { UNDER_TEST }
 
 export const LOCKED = 'Storage is locked by another process'
+
 const INDEX_FIELDS = ['eventCount', 'oldestTimestamp', 'newestTimestamp', 'taskIds']
 
 /** `{ ok, value }` or `{ ok: false, name, locked }`: comparable across implementations. */
@@ -105,12 +106,14 @@ function assertSameBytes(actual, expected, what) {
  *   sub           path segments of the store below the temp dir (default ['store'])
  *   indexParity   false where the original's own index is wrong (files written behind its back),
  *                 which native-ledger must not copy; stats are then checked against the file
+ *   todo          a known failure of the implementation under test (see knownFailure)
  */
 export async function checkParity(t, scenario, opts = {}) {
   const original = await runSide(t, Original, scenario, opts)
   const actual = await runSide(t, UnderTest, scenario, opts)
-  await t.test('same results and files as the original', () => assertParity(original, actual, opts))
-  await t.test('stats and index.json true to the events file', () => assertStatsTrue(actual))
+  const todo = opts.todo ?? false
+  await t.test('same results and files as the original', { todo }, () => assertParity(original, actual, opts))
+  await t.test('stats and index.json true to the events file', { todo }, () => assertStatsTrue(actual))
   return { original, actual }
 }
 
