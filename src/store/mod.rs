@@ -7,6 +7,7 @@
 //! - rewrites (compact, writeAll): `rewrite.rs`
 
 mod append;
+pub mod chunks;
 pub mod index_file;
 pub mod line_table;
 pub mod lock;
@@ -159,7 +160,7 @@ impl EventStore {
         if size > table.scanned_to {
             let mut bytes = vec![0u8; (size - table.scanned_to) as usize];
             file.read_exact_at(&mut bytes, table.scanned_to)?;
-            table.scan(&bytes);
+            table.scan_parallel(&bytes);
         }
         Ok(guard)
     }
@@ -229,36 +230,60 @@ impl EventStore {
         })
     }
 
-    /// `[` + every well-formed line + `]`: one `JSON.parse` gives what the original's
-    /// `readAll()` gives.
-    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
-        let bytes = match fs::read(&self.events_path) {
-            Ok(b) => b,
-            Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
+    /// What the original's `readAll()` gives, as JSON arrays of about `BLOCK` bytes each, handed
+    /// to `emit` as soon as each is checked, so the caller can parse one while the next is read.
+    /// Every well-formed line, in file order; a final line without `\n` only if it parses.
+    pub fn read_all_chunks(&self, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
+        const BLOCK: u64 = 2 << 20;
+        let file = match File::open(&self.events_path) {
+            Ok(f) => f,
+            Err(e) if not_found(&e) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let ino = fs::metadata(&self.events_path)
-            .map(|m| m.ino())
-            .unwrap_or(0);
+        let meta = file.metadata()?;
+        let (ino, size) = (meta.ino(), meta.len());
         let mut table = LineTable::fresh(ino, true);
-        table.scan(&bytes);
-        let entries = table.entries.as_ref().expect("fresh(.., true)");
-        let mut out = Vec::with_capacity(bytes.len() + 2);
-        out.push(b'[');
-        for (i, e) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        let mut buf: Vec<u8> = Vec::new();
+        let mut buf_at = 0u64; // file offset of buf[0]
+        let mut emitted = 0usize;
+        let mut pos = 0u64;
+        while pos < size {
+            let want = BLOCK.min(size - pos) as usize;
+            let old = buf.len();
+            buf.resize(old + want, 0);
+            file.read_exact_at(&mut buf[old..], pos)?;
+            pos += want as u64;
+            table.scan(&buf[(table.scanned_to - buf_at) as usize..]);
+            let entries = table.entries.as_ref().expect("fresh(.., true)");
+            if entries.len() > emitted {
+                let fresh = &entries[emitted..];
+                let mut out =
+                    Vec::with_capacity(2 + fresh.iter().map(|e| e.len as usize + 1).sum::<usize>());
+                out.push(b'[');
+                for (i, e) in fresh.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let at = (e.offset - buf_at) as usize;
+                    line_table::push_line_text(
+                        &mut out,
+                        &buf[at..at + e.len as usize],
+                        e.canonical,
+                    );
+                }
+                out.push(b']');
+                emit(out);
+                emitted = entries.len();
             }
-            let text = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
-            line_table::push_line_text(&mut out, text, e.canonical);
+            buf.drain(..(table.scanned_to - buf_at) as usize);
+            buf_at = table.scanned_to;
         }
-        if let Some(tail) = recovery::valid_tail(&bytes[table.scanned_to as usize..]) {
-            if !entries.is_empty() {
-                out.push(b',');
-            }
+        if let Some(tail) = recovery::valid_tail(&buf) {
+            let mut out = vec![b'['];
             line_table::push_line_text(&mut out, tail, false);
+            out.push(b']');
+            emit(out);
         }
-        out.push(b']');
         // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
         let mut current = lock(&self.table);
         if current
@@ -267,6 +292,19 @@ impl EventStore {
         {
             *current = Some(table);
         }
+        Ok(())
+    }
+
+    /// `read_all_chunks` as one JSON array.
+    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
+        let mut out = vec![b'['];
+        self.read_all_chunks(&mut |chunk| {
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&chunk[1..chunk.len() - 1]);
+        })?;
+        out.push(b']');
         Ok(out)
     }
 

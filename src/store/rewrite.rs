@@ -27,7 +27,7 @@ impl EventStore {
                 Err(e) => return Err(e),
             };
             let mut table = LineTable::fresh(0, true);
-            table.scan(&bytes);
+            table.scan_parallel(&bytes);
             let mut lines: Vec<(f64, &[u8], bool)> = table
                 .entries
                 .as_ref()
@@ -78,7 +78,7 @@ impl EventStore {
         fsutil::write_atomic(&self.events_path, content, true)?;
         let ino = fs::metadata(&self.events_path)?.ino();
         let mut table = LineTable::fresh(ino, true);
-        table.scan(content);
+        table.scan_parallel(content);
         let index = index_file::render(&table.summary, table.scanned_to);
         fsutil::write_atomic(&self.index_path, &index, false)?;
         *lock(&self.index_written) = Some((ino, table.scanned_to));
