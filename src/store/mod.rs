@@ -7,6 +7,7 @@
 //! - rewrites (compact, writeAll): `rewrite.rs`
 
 mod append;
+pub mod chunks;
 pub mod index_file;
 pub mod line_table;
 pub mod lock;
@@ -42,8 +43,9 @@ pub struct EventStore {
     locks: OnceLock<DirLocks>,
     /// The append fd and what is known of the file it writes to.
     write: Mutex<append::WriteState>,
-    /// Set, under `write`, while a rewrite of this store is between reading and renaming.
-    rewriting: AtomicBool,
+    /// Set, under `write`, while this store wants or holds the directory exclusively (a rewrite,
+    /// taking `.lock`): its own appends queue meanwhile instead of taking the shared lock.
+    exclusive_wanted: AtomicBool,
     /// The `.lock` this store holds, if any. While held, the directory is ours exclusively.
     held: Mutex<Option<HeldLock>>,
     holds_lock: AtomicBool,
@@ -70,7 +72,7 @@ impl EventStore {
             dir,
             locks: OnceLock::new(),
             write: Mutex::new(append::WriteState::default()),
-            rewriting: AtomicBool::new(false),
+            exclusive_wanted: AtomicBool::new(false),
             held: Mutex::new(None),
             holds_lock: AtomicBool::new(false),
             table: Mutex::new(None),
@@ -92,18 +94,33 @@ impl EventStore {
         Ok(self.locks.get_or_init(|| l))
     }
 
-    /// Runs `f` with the directory exclusively ours (already so while `.lock` is held).
+    /// Runs `f` with the directory exclusively ours (already so while `.lock` is held), this
+    /// store's own appends held back.
     fn exclusively<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
         let locks = self.locks()?;
         let already = self.holds_lock.load(Ordering::Acquire);
+        self.want_exclusive();
         if !already {
-            locks.exclusive()?;
+            if let Err(e) = locks.exclusive() {
+                self.exclusive_wanted.store(false, Ordering::Release);
+                return Err(e);
+            }
         }
         let r = f();
         if !already {
             locks.unlock_exclusive();
         }
+        self.exclusive_wanted.store(false, Ordering::Release);
         r
+    }
+
+    /// Stops this store's fast appends and drops its shared lock, which would otherwise block
+    /// its own exclusive one.
+    fn want_exclusive(&self) {
+        let _w = lock(&self.write);
+        self.exclusive_wanted.store(true, Ordering::Release);
+        drop(_w);
+        self.release_shared();
     }
 
     /// Brings the line table up to date with the events file and returns it. Reads only what
@@ -143,31 +160,41 @@ impl EventStore {
         if size > table.scanned_to {
             let mut bytes = vec![0u8; (size - table.scanned_to) as usize];
             file.read_exact_at(&mut bytes, table.scanned_to)?;
-            table.scan(&bytes);
+            table.scan_parallel(&bytes);
         }
         Ok(guard)
     }
 
-    /// Makes `index.json` true to the events file as it is now.
+    /// Makes `index.json` true to the events file as it is now. Under the shared lock, so no
+    /// rewrite can replace the file meanwhile; appends may go on, and the store that made them
+    /// writes the index again after them.
     pub fn write_index(&self) -> io::Result<()> {
         if fs::metadata(&self.dir).is_err() {
             return Ok(());
         }
-        self.exclusively(|| {
-            let guard = self.current_table(false)?;
-            let table = guard.as_ref().expect("current_table sets it");
-            if table.inode == 0 {
-                return Ok(()); // no events file: nothing to describe
-            }
-            let at = (table.inode, table.scanned_to);
-            if *lock(&self.index_written) == Some(at) && self.index_path.exists() {
+        self.hold_shared()?;
+        let guard = self.current_table(false)?;
+        let table = guard.as_ref().expect("current_table sets it");
+        if table.inode == 0 {
+            return Ok(()); // no events file: nothing to describe
+        }
+        let at = (table.inode, table.scanned_to);
+        if *lock(&self.index_written) == Some(at) && self.index_path.exists() {
+            return Ok(());
+        }
+        // Another store may have described more of the file already: never go back.
+        if let Ok(text) = fs::read(&self.index_path) {
+            let theirs = serde_json::from_slice::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("ndjsonBytes")?.as_u64());
+            if theirs.is_some_and(|b| b > table.scanned_to) {
                 return Ok(());
             }
-            let text = index_file::render(&table.summary, table.scanned_to);
-            fsutil::write_atomic(&self.index_path, &text, false)?;
-            *lock(&self.index_written) = Some(at);
-            Ok(())
-        })
+        }
+        let text = index_file::render(&table.summary, table.scanned_to);
+        fsutil::write_atomic(&self.index_path, &text, false)?;
+        *lock(&self.index_written) = Some(at);
+        Ok(())
     }
 
     /// Stats without touching the disk beyond two `stat`s, when this store's view is current;
@@ -203,36 +230,60 @@ impl EventStore {
         })
     }
 
-    /// `[` + every well-formed line + `]`: one `JSON.parse` gives what the original's
-    /// `readAll()` gives.
-    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
-        let bytes = match fs::read(&self.events_path) {
-            Ok(b) => b,
-            Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
+    /// What the original's `readAll()` gives, as JSON arrays of about `BLOCK` bytes each, handed
+    /// to `emit` as soon as each is checked, so the caller can parse one while the next is read.
+    /// Every well-formed line, in file order; a final line without `\n` only if it parses.
+    pub fn read_all_chunks(&self, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
+        const BLOCK: u64 = 2 << 20;
+        let file = match File::open(&self.events_path) {
+            Ok(f) => f,
+            Err(e) if not_found(&e) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let ino = fs::metadata(&self.events_path)
-            .map(|m| m.ino())
-            .unwrap_or(0);
+        let meta = file.metadata()?;
+        let (ino, size) = (meta.ino(), meta.len());
         let mut table = LineTable::fresh(ino, true);
-        table.scan(&bytes);
-        let entries = table.entries.as_ref().expect("fresh(.., true)");
-        let mut out = Vec::with_capacity(bytes.len() + 2);
-        out.push(b'[');
-        for (i, e) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        let mut buf: Vec<u8> = Vec::new();
+        let mut buf_at = 0u64; // file offset of buf[0]
+        let mut emitted = 0usize;
+        let mut pos = 0u64;
+        while pos < size {
+            let want = BLOCK.min(size - pos) as usize;
+            let old = buf.len();
+            buf.resize(old + want, 0);
+            file.read_exact_at(&mut buf[old..], pos)?;
+            pos += want as u64;
+            table.scan(&buf[(table.scanned_to - buf_at) as usize..]);
+            let entries = table.entries.as_ref().expect("fresh(.., true)");
+            if entries.len() > emitted {
+                let fresh = &entries[emitted..];
+                let mut out =
+                    Vec::with_capacity(2 + fresh.iter().map(|e| e.len as usize + 1).sum::<usize>());
+                out.push(b'[');
+                for (i, e) in fresh.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let at = (e.offset - buf_at) as usize;
+                    line_table::push_line_text(
+                        &mut out,
+                        &buf[at..at + e.len as usize],
+                        e.canonical,
+                    );
+                }
+                out.push(b']');
+                emit(out);
+                emitted = entries.len();
             }
-            let text = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
-            line_table::push_line_text(&mut out, text, e.canonical);
+            buf.drain(..(table.scanned_to - buf_at) as usize);
+            buf_at = table.scanned_to;
         }
-        if let Some(tail) = recovery::valid_tail(&bytes[table.scanned_to as usize..]) {
-            if !entries.is_empty() {
-                out.push(b',');
-            }
+        if let Some(tail) = recovery::valid_tail(&buf) {
+            let mut out = vec![b'['];
             line_table::push_line_text(&mut out, tail, false);
+            out.push(b']');
+            emit(out);
         }
-        out.push(b']');
         // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
         let mut current = lock(&self.table);
         if current
@@ -241,6 +292,19 @@ impl EventStore {
         {
             *current = Some(table);
         }
+        Ok(())
+    }
+
+    /// `read_all_chunks` as one JSON array.
+    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
+        let mut out = vec![b'['];
+        self.read_all_chunks(&mut |chunk| {
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&chunk[1..chunk.len() - 1]);
+        })?;
+        out.push(b']');
         Ok(out)
     }
 
@@ -311,6 +375,13 @@ impl EventStore {
             // The original writes a new holder over its own; keeping ours is equivalent.
             return Ok(());
         }
+        self.want_exclusive();
+        let outcome = self.take_lock_file(locks, &mut held);
+        self.exclusive_wanted.store(false, Ordering::Release);
+        outcome
+    }
+
+    fn take_lock_file(&self, locks: &DirLocks, held: &mut Option<HeldLock>) -> io::Result<()> {
         let started = std::time::Instant::now();
         loop {
             if locks.try_exclusive()? {
@@ -387,6 +458,7 @@ impl EventStore {
             }
             *lock(&self.table) = None;
             *lock(&self.index_written) = None;
+            lock(&self.write).forget_file();
             Ok(())
         })
     }

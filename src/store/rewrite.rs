@@ -7,7 +7,6 @@
 use std::fs;
 use std::io;
 use std::os::unix::fs::MetadataExt;
-use std::sync::atomic::Ordering;
 
 use super::line_table::LineTable;
 use super::{index_file, lock, recovery, EventStore};
@@ -21,14 +20,14 @@ impl EventStore {
         if fs::metadata(&self.events_path).is_err() {
             return Ok(0);
         }
-        self.rewriting(|| {
+        self.exclusively(|| {
             let bytes = match fs::read(&self.events_path) {
                 Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
                 Err(e) => return Err(e),
             };
             let mut table = LineTable::fresh(0, true);
-            table.scan(&bytes);
+            table.scan_parallel(&bytes);
             let mut lines: Vec<(f64, &[u8], bool)> = table
                 .entries
                 .as_ref()
@@ -71,20 +70,7 @@ impl EventStore {
     /// Replaces the events file with `content` (complete lines, as the caller serialized them).
     pub fn write_all(&self, content: &[u8]) -> io::Result<()> {
         self.locks()?;
-        self.rewriting(|| self.replace_events(content))
-    }
-
-    /// Runs `f` with the directory exclusive and this store's own fast appends held back.
-    fn rewriting<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
-        self.exclusively(|| {
-            {
-                let _w = lock(&self.write);
-                self.rewriting.store(true, Ordering::Release);
-            }
-            let r = f();
-            self.rewriting.store(false, Ordering::Release);
-            r
-        })
+        self.exclusively(|| self.replace_events(content))
     }
 
     /// The atomic replacement, then the index and line table of the new file.
@@ -92,11 +78,12 @@ impl EventStore {
         fsutil::write_atomic(&self.events_path, content, true)?;
         let ino = fs::metadata(&self.events_path)?.ino();
         let mut table = LineTable::fresh(ino, true);
-        table.scan(content);
+        table.scan_parallel(content);
         let index = index_file::render(&table.summary, table.scanned_to);
         fsutil::write_atomic(&self.index_path, &index, false)?;
         *lock(&self.index_written) = Some((ino, table.scanned_to));
         *lock(&self.table) = Some(table);
+        lock(&self.write).forget_file();
         Ok(())
     }
 }

@@ -16,7 +16,7 @@ use super::EventStore;
 type Job = Box<dyn FnOnce(&EventStore) + Send>;
 
 /// How long after an append `index.json` is brought up to date: coalesces bursts into one write.
-const INDEX_DELAY: Duration = Duration::from_millis(20);
+pub const INDEX_DELAY: Duration = Duration::from_millis(20);
 const IDLE_EXIT: Duration = Duration::from_secs(5);
 
 pub struct StoreHandle {
@@ -162,6 +162,7 @@ impl StoreHandle {
                             Ok(job) => job,
                             Err(_) => {
                                 *sender = None;
+                                store.release_shared();
                                 return;
                             }
                         }
@@ -170,11 +171,15 @@ impl StoreHandle {
                         if shared.index_dirty.swap(false, Ordering::AcqRel) {
                             let _ = store.write_index();
                         }
+                        store.release_shared();
                         return;
                     }
                 };
                 // A panicking job must not take the worker (and every later job) down.
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&store)));
+                if index_due.is_none() && !shared.index_dirty.load(Ordering::Acquire) {
+                    store.release_shared(); // no later turn is scheduled to do it
+                }
             }
         };
         std::thread::Builder::new()
