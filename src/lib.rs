@@ -2,6 +2,7 @@
 //!
 //! Core modules know nothing of N-API and are tested with `cargo test`.
 
+pub mod append_log;
 pub mod json_line;
 
 #[cfg(feature = "node")]
