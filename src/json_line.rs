@@ -46,11 +46,7 @@ pub fn scan(text: &[u8]) -> Option<LineScan> {
     if text.is_empty() {
         return None;
     }
-    Some(LineScan {
-        timestamp: None,
-        task_id: None,
-        canonical: true,
-    })
+    Some(LineScan { timestamp: None, task_id: None, canonical: true })
 }
 
 /// Appends `JSON.stringify(JSON.parse(text))` to `out`. `text` must have passed [`scan`].
