@@ -1,5 +1,146 @@
 'use strict'
-// placeholder: being written
-class PersistentLedger_ {}
-class createPersistentLedger_ {}
-module.exports = { PersistentLedger: PersistentLedger_, createPersistentLedger: createPersistentLedger_, }
+// PersistentLedger: the in-memory RunLedger, with every accepted event written to the
+// EventStore before the call that accepted it returns (when the store is free; otherwise queued
+// in order, and `flush()` waits for it).
+const { RunLedger, kAdmit, kRestore } = require('./run-ledger.js')
+const { EventStore } = require('./event-store.js')
+const { describe, requireCount, requireString, toJsonLine } = require('./args.js')
+
+const DEFAULTS = Object.freeze({
+  storagePath: '.claude-flow/guidance',
+  maxEvents: 10_000,
+  compactIntervalMs: 60 * 60 * 1000,
+  enableWAL: true,
+})
+
+function checkConfig(config) {
+  if (config === undefined) return
+  if (typeof config !== 'object' || config === null) {
+    throw new TypeError(`config must be an object, got ${describe(config)}`)
+  }
+  const { storagePath, maxEvents, compactIntervalMs, enableWAL } = config
+  if (storagePath !== undefined) requireString(storagePath, 'config.storagePath')
+  if (maxEvents !== undefined) requireCount(maxEvents, 'config.maxEvents')
+  if (compactIntervalMs !== undefined) requireCount(compactIntervalMs, 'config.compactIntervalMs')
+  if (enableWAL !== undefined && typeof enableWAL !== 'boolean') {
+    throw new TypeError(`config.enableWAL must be a boolean, got ${describe(enableWAL)}`)
+  }
+}
+
+const isLockBusy = (err) => err instanceof Error && err.message.startsWith('Storage is locked')
+
+class PersistentLedger extends RunLedger {
+  #config
+  #store
+  #timer = null
+  #initialized = false
+  /** The first write that failed since the last flush(): flush() rejects with it. */
+  #failure = null
+
+  constructor(config) {
+    super()
+    checkConfig(config)
+    this.#config = { ...DEFAULTS, ...config }
+    this.#store = new EventStore(this.#config.storagePath)
+  }
+
+  async init() {
+    if (this.#initialized) return
+    await this.load()
+    this.#startTimer()
+    this.#initialized = true
+  }
+
+  // Called by RunLedger before it stores events: an event that cannot be serialized, or whose
+  // write fails, is refused (the error reaches the caller) and is stored nowhere.
+  [kAdmit](events, source) {
+    let lines = ''
+    for (let i = 0; i < events.length; i++) {
+      lines += toJsonLine(events[i], source === 'import' ? `events[${i}]` : 'event') + '\n'
+    }
+    if (!this.#config.enableWAL || lines === '') return
+    if (this.#store._tryAppendLines(lines)) return
+    this.#store._queueAppendLines(lines).catch((err) => {
+      this.#failure ??= err
+    })
+  }
+
+  /** Resolves once every event accepted so far is on stable storage; rejects with the cause if one could not be written. */
+  async flush() {
+    await this.#store._sync()
+    if (this.#failure) {
+      const err = this.#failure
+      this.#failure = null
+      throw err
+    }
+  }
+
+  async save() {
+    const events = this.exportEvents()
+    await this.#store.acquireLock()
+    try {
+      await this.#store.writeAll(events)
+    } finally {
+      await this.#store.releaseLock()
+    }
+  }
+
+  async load() {
+    const events = await this.#store.readAll()
+    this.clear()
+    if (events.length > 0) this[kRestore](events)
+  }
+
+  async compact() {
+    await this.#store.acquireLock()
+    try {
+      const evicted = await this.#store.compact(this.#config.maxEvents)
+      if (evicted > 0) {
+        const events = await this.#store.readAll()
+        this.clear()
+        if (events.length > 0) this[kRestore](events)
+      }
+      return evicted
+    } finally {
+      await this.#store.releaseLock()
+    }
+  }
+
+  getStorageStats() {
+    return this.#store.getStats()
+  }
+
+  async destroy() {
+    this.#stopTimer()
+    await this.#store.releaseLock()
+  }
+
+  getEventStore() {
+    return this.#store
+  }
+
+  #startTimer() {
+    if (this.#config.compactIntervalMs > 0 && this.#timer === null) {
+      this.#timer = setInterval(() => {
+        this.compact().catch((err) => {
+          // Another holder compacting is not a failure; anything else is reported by flush().
+          if (!isLockBusy(err)) this.#failure ??= err
+        })
+      }, this.#config.compactIntervalMs)
+      this.#timer.unref()
+    }
+  }
+
+  #stopTimer() {
+    if (this.#timer !== null) {
+      clearInterval(this.#timer)
+      this.#timer = null
+    }
+  }
+}
+
+function createPersistentLedger(config) {
+  return new PersistentLedger(config)
+}
+
+module.exports = { PersistentLedger, createPersistentLedger }

@@ -1,0 +1,33 @@
+import { performance } from 'node:perf_hooks'
+import { makeEvents, writeStoreFixture } from '../events.mjs'
+import { stallMonitor, timed, yielder } from '../measure.mjs'
+
+export const title = 'getStats() with 10,000 task ids'
+export const target = { text: '>= 100x', met: ({ ratio, native }) => ratio >= 100 && native.ok }
+const size = (quick) => (quick ? 2_000 : 10_000)
+export const setup = ({ dir, quick }) => writeStoreFixture(dir, makeEvents(size(quick), { taskIds: 'unique' }))
+
+export async function run({ dir, quick, lib }) {
+  const n = size(quick)
+  const store = lib.createEventStore(dir)
+  const first = await timed(() => store.getStats())
+  const mon = stallMonitor()
+  const t0 = performance.now()
+  let calls = 0
+  let stats
+  const turn = yielder()
+  while (performance.now() - t0 < 1_000) {
+    stats = await store.getStats()
+    calls++
+    await turn()
+  }
+  const ms = performance.now() - t0
+  return {
+    value: (calls / ms) * 1000,
+    unit: 'calls/s',
+    better: 'higher',
+    maxStallMs: Math.max(first.maxStallMs, mon.stop()),
+    ok: first.value.eventCount === n && stats.eventCount === n,
+    check: `first call ${first.ms.toFixed(2)} ms; eventCount ${stats.eventCount.toLocaleString('en-US')}`,
+  }
+}

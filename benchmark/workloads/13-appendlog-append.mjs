@@ -1,0 +1,35 @@
+import { join } from 'node:path'
+import { makeEvents } from '../events.mjs'
+import { countLines, timed, yielder } from '../measure.mjs'
+
+export const title = 'AppendLog append of 100 entries per call, sustained'
+export const impls = ['native']
+export const target = { text: '>= 500,000 entries/s', met: ({ native }) => native.ok && native.value >= 500_000 }
+
+export async function run({ dir, quick, lib }) {
+  const calls = quick ? 200 : 3_000
+  const pool = makeEvents(10_000)
+  const batches = []
+  for (let i = 0; i < 100; i++) batches.push(pool.slice(i * 100, i * 100 + 100))
+  const file = join(dir, 'history.jsonl')
+  const log = lib.createAppendLog(file)
+  let lastSeq
+  const { ms, maxStallMs } = await timed(async () => {
+    const turn = yielder()
+    for (let i = 0; i < calls; i++) {
+      ;({ lastSeq } = await log.append(batches[i % batches.length]))
+      await turn()
+    }
+  })
+  await log.close()
+  const n = calls * 100
+  const lines = countLines(file)
+  return {
+    value: (n / ms) * 1000,
+    unit: 'entries/s',
+    better: 'higher',
+    maxStallMs,
+    ok: lastSeq === n && lines === n,
+    check: `${calls.toLocaleString('en-US')} calls; lastSeq ${lastSeq}, ${lines.toLocaleString('en-US')} lines`,
+  }
+}

@@ -1,0 +1,143 @@
+//! `NativeEventStore`: the store engine as lib/event-store.js sees it. Converts and delegates.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use super::promise;
+use crate::store::worker::StoreHandle;
+use crate::store::EventStore;
+
+#[napi(object)]
+pub struct NativeStats {
+    pub event_count: f64,
+    pub storage_size_bytes: f64,
+    pub oldest_event: Option<f64>,
+    pub newest_event: Option<f64>,
+}
+
+impl From<crate::store::Stats> for NativeStats {
+    fn from(s: crate::store::Stats) -> Self {
+        NativeStats {
+            event_count: s.event_count as f64,
+            storage_size_bytes: s.storage_size_bytes as f64,
+            oldest_event: s.oldest_event,
+            newest_event: s.newest_event,
+        }
+    }
+}
+
+#[napi]
+pub struct NativeEventStore {
+    handle: Arc<StoreHandle>,
+}
+
+fn json_text(bytes: Vec<u8>) -> String {
+    // Built from valid UTF-8 pieces; the check is a cheap guard, not a conversion.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[napi]
+impl NativeEventStore {
+    #[napi(constructor)]
+    pub fn new(dir: String) -> Self {
+        NativeEventStore {
+            handle: Arc::new(StoreHandle::new(EventStore::new(dir))),
+        }
+    }
+
+    /// Appends complete lines now; `false` when that would wait (then use `appendQueued`).
+    #[napi]
+    pub fn try_append(&self, lines: String) -> Result<bool> {
+        self.handle
+            .try_append(lines.as_bytes())
+            .map_err(promise::io_error)
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn append_queued<'e>(&self, env: &'e Env, lines: String) -> Result<Object<'e>> {
+        let (deferred, p) = promise::new::<()>(env)?;
+        self.handle
+            .append_queued(lines.into_bytes(), move |r| promise::settle(deferred, r));
+        Ok(p)
+    }
+
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn read_all<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, false, |s| {
+            s.read_all_json().map(json_text)
+        })
+    }
+
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn read_range<'e>(&self, env: &'e Env, start: f64, end: f64) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, false, move |s| {
+            s.read_range_json(start, end).map(json_text)
+        })
+    }
+
+    #[napi(ts_return_type = "Promise<number>")]
+    pub fn compact<'e>(&self, env: &'e Env, max_events: f64) -> Result<Object<'e>> {
+        let max = if max_events >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            max_events as u64
+        };
+        promise::on_worker(env, &self.handle, true, move |s| {
+            s.compact(max).map(|n| n as f64)
+        })
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn write_all<'e>(&self, env: &'e Env, content: String) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, true, move |s| {
+            s.write_all(content.as_bytes())
+        })
+    }
+
+    /// Stats when this store's view is current, without a thread hop; `null` otherwise.
+    #[napi]
+    pub fn stats_now(&self) -> Option<NativeStats> {
+        self.handle.store().stats_if_current().map(Into::into)
+    }
+
+    #[napi(ts_return_type = "Promise<NativeStats>")]
+    pub fn stats<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, false, |s| {
+            s.stats().map(NativeStats::from)
+        })
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn acquire_lock<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, true, |s| s.acquire_lock())
+    }
+
+    #[napi]
+    pub fn release_lock(&self) -> Result<()> {
+        self.handle
+            .store()
+            .release_lock()
+            .map_err(promise::io_error)
+    }
+
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn destroy<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, true, |s| s.destroy())
+    }
+
+    /// Resolves once everything appended so far is on stable storage.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn sync<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, false, |s| s.sync())
+    }
+
+    /// For `process.on('exit')`: the worker will not get to it.
+    #[napi]
+    pub fn write_index_if_dirty(&self) -> Result<()> {
+        self.handle
+            .write_index_if_dirty()
+            .map_err(promise::io_error)
+    }
+}

@@ -1,0 +1,61 @@
+//! Small file-system steps that durability depends on.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Makes a rename or an unlink inside `dir` durable: write-file-atomic forgets this step.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// A temp-file name beside `target`, unique per call, so concurrent writers never share one.
+pub fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    target.with_file_name(format!(".{name}.{}.tmp", uuid::Uuid::new_v4()))
+}
+
+/// Replaces `target` with `bytes` so that a reader sees the old or the new file, never a mix:
+/// temp file, rename. `durable` adds the fsyncs (file before the rename, directory after) that
+/// make a crash of the machine leave one of the two as well.
+pub fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    let tmp = temp_path(target);
+    let result = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        if durable {
+            f.sync_data()?;
+        }
+        fs::rename(&tmp, target)?;
+        if durable {
+            if let Some(dir) = target.parent() {
+                sync_dir(dir)?;
+            }
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `unlink` that treats "already gone" as done.
+pub fn remove_if_exists(path: &Path) -> io::Result<bool> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Milliseconds since the epoch, as `Date.now()`.
+pub fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(0.0)
+}

@@ -1,0 +1,430 @@
+//! The EventStore engine: `events.ndjson`, `index.json` and `.lock` in one directory, in the
+//! original's formats. Every method blocks; `worker.rs` decides what runs on which thread.
+//!
+//! - append path: `append.rs` (one `write` per batch on an `O_APPEND` fd, under the shared lock)
+//! - recovery: `recovery.rs` (torn tails), `index_file.rs` (a stale index is detected and rebuilt)
+//! - lock: `lock.rs`
+//! - rewrites (compact, writeAll): `rewrite.rs`
+
+mod append;
+pub mod index_file;
+pub mod line_table;
+pub mod lock;
+mod recovery;
+mod rewrite;
+pub mod worker;
+
+use std::fs::{self, File};
+use std::io;
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use line_table::LineTable;
+use lock::{DirLocks, HeldLock, LockFileState};
+
+use crate::fsutil;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub event_count: u64,
+    pub storage_size_bytes: u64,
+    pub oldest_event: Option<f64>,
+    pub newest_event: Option<f64>,
+}
+
+pub struct EventStore {
+    dir: PathBuf,
+    events_path: PathBuf,
+    index_path: PathBuf,
+    lock_path: PathBuf,
+    locks: OnceLock<DirLocks>,
+    /// The append fd and what is known of the file it writes to.
+    write: Mutex<append::WriteState>,
+    /// Set, under `write`, while this store wants or holds the directory exclusively (a rewrite,
+    /// taking `.lock`): its own appends queue meanwhile instead of taking the shared lock.
+    exclusive_wanted: AtomicBool,
+    /// The `.lock` this store holds, if any. While held, the directory is ours exclusively.
+    held: Mutex<Option<HeldLock>>,
+    holds_lock: AtomicBool,
+    table: Mutex<Option<LineTable>>,
+    /// `(inode, bytes)` of the events file that `index.json` was last written for by this store.
+    index_written: Mutex<Option<(u64, u64)>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn not_found(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::NotFound
+}
+
+impl EventStore {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
+        EventStore {
+            events_path: dir.join("events.ndjson"),
+            index_path: dir.join("index.json"),
+            lock_path: dir.join(".lock"),
+            dir,
+            locks: OnceLock::new(),
+            write: Mutex::new(append::WriteState::default()),
+            exclusive_wanted: AtomicBool::new(false),
+            held: Mutex::new(None),
+            holds_lock: AtomicBool::new(false),
+            table: Mutex::new(None),
+            index_written: Mutex::new(None),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The directory's locks, creating the directory: only writers call this.
+    fn locks(&self) -> io::Result<&DirLocks> {
+        if let Some(l) = self.locks.get() {
+            return Ok(l);
+        }
+        fs::create_dir_all(&self.dir)?;
+        let l = DirLocks::open(&self.dir)?;
+        Ok(self.locks.get_or_init(|| l))
+    }
+
+    /// Runs `f` with the directory exclusively ours (already so while `.lock` is held), this
+    /// store's own appends held back.
+    fn exclusively<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+        let locks = self.locks()?;
+        let already = self.holds_lock.load(Ordering::Acquire);
+        self.want_exclusive();
+        if !already {
+            if let Err(e) = locks.exclusive() {
+                self.exclusive_wanted.store(false, Ordering::Release);
+                return Err(e);
+            }
+        }
+        let r = f();
+        if !already {
+            locks.unlock_exclusive();
+        }
+        self.exclusive_wanted.store(false, Ordering::Release);
+        r
+    }
+
+    /// Stops this store's fast appends and drops its shared lock, which would otherwise block
+    /// its own exclusive one.
+    fn want_exclusive(&self) {
+        let _w = lock(&self.write);
+        self.exclusive_wanted.store(true, Ordering::Release);
+        drop(_w);
+        self.release_shared();
+    }
+
+    /// Brings the line table up to date with the events file and returns it. Reads only what
+    /// was appended since the last call, unless the file was replaced. `entries` asks for the
+    /// per-line table (range reads, compaction); without it a current `index.json` suffices.
+    fn current_table(&self, entries: bool) -> io::Result<MutexGuard<'_, Option<LineTable>>> {
+        let mut guard = lock(&self.table);
+        let file = match File::open(&self.events_path) {
+            Ok(f) => f,
+            Err(e) if not_found(&e) => {
+                *guard = Some(LineTable::fresh(0, entries));
+                return Ok(guard);
+            }
+            Err(e) => return Err(e),
+        };
+        let meta = file.metadata()?;
+        let (ino, size) = (meta.ino(), meta.len());
+        let usable = guard.as_ref().is_some_and(|t| {
+            t.inode == ino && t.scanned_to <= size && (!entries || t.entries.is_some())
+        });
+        if !usable {
+            let from_index = (!entries)
+                .then(|| fs::read(&self.index_path).ok())
+                .flatten()
+                .and_then(|text| index_file::parse_if_current(&text, size));
+            *guard = Some(match from_index {
+                Some(summary) => LineTable {
+                    inode: ino,
+                    scanned_to: size,
+                    summary,
+                    entries: None,
+                },
+                None => LineTable::fresh(ino, entries),
+            });
+        }
+        let table = guard.as_mut().expect("table set above");
+        if size > table.scanned_to {
+            let mut bytes = vec![0u8; (size - table.scanned_to) as usize];
+            file.read_exact_at(&mut bytes, table.scanned_to)?;
+            table.scan(&bytes);
+        }
+        Ok(guard)
+    }
+
+    /// Makes `index.json` true to the events file as it is now. Under the shared lock, so no
+    /// rewrite can replace the file meanwhile; appends may go on, and the store that made them
+    /// writes the index again after them.
+    pub fn write_index(&self) -> io::Result<()> {
+        if fs::metadata(&self.dir).is_err() {
+            return Ok(());
+        }
+        self.hold_shared()?;
+        let guard = self.current_table(false)?;
+        let table = guard.as_ref().expect("current_table sets it");
+        if table.inode == 0 {
+            return Ok(()); // no events file: nothing to describe
+        }
+        let at = (table.inode, table.scanned_to);
+        if *lock(&self.index_written) == Some(at) && self.index_path.exists() {
+            return Ok(());
+        }
+        // Another store may have described more of the file already: never go back.
+        if let Ok(text) = fs::read(&self.index_path) {
+            let theirs = serde_json::from_slice::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("ndjsonBytes")?.as_u64());
+            if theirs.is_some_and(|b| b > table.scanned_to) {
+                return Ok(());
+            }
+        }
+        let text = index_file::render(&table.summary, table.scanned_to);
+        fsutil::write_atomic(&self.index_path, &text, false)?;
+        *lock(&self.index_written) = Some(at);
+        Ok(())
+    }
+
+    /// Stats without touching the disk beyond two `stat`s, when this store's view is current;
+    /// `None` when a slow `stats()` is needed.
+    pub fn stats_if_current(&self) -> Option<Stats> {
+        let guard = self.table.try_lock().ok()?;
+        let table = guard.as_ref()?;
+        let meta = fs::metadata(&self.events_path).ok()?;
+        if (meta.ino(), meta.len()) != (table.inode, table.scanned_to)
+            || *lock(&self.index_written) != Some((table.inode, table.scanned_to))
+        {
+            return None;
+        }
+        let index_size = fs::metadata(&self.index_path).ok()?.len();
+        Some(Stats {
+            event_count: table.summary.event_count,
+            storage_size_bytes: meta.len() + index_size,
+            oldest_event: table.summary.oldest,
+            newest_event: table.summary.newest,
+        })
+    }
+
+    pub fn stats(&self) -> io::Result<Stats> {
+        self.write_index()?;
+        let guard = self.current_table(false)?;
+        let table = guard.as_ref().expect("current_table sets it");
+        let size_of = |p: &Path| fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        Ok(Stats {
+            event_count: table.summary.event_count,
+            storage_size_bytes: size_of(&self.events_path) + size_of(&self.index_path),
+            oldest_event: table.summary.oldest,
+            newest_event: table.summary.newest,
+        })
+    }
+
+    /// `[` + every well-formed line + `]`: one `JSON.parse` gives what the original's
+    /// `readAll()` gives.
+    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
+        let bytes = match fs::read(&self.events_path) {
+            Ok(b) => b,
+            Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
+            Err(e) => return Err(e),
+        };
+        let ino = fs::metadata(&self.events_path)
+            .map(|m| m.ino())
+            .unwrap_or(0);
+        let mut table = LineTable::fresh(ino, true);
+        table.scan(&bytes);
+        let entries = table.entries.as_ref().expect("fresh(.., true)");
+        let mut out = Vec::with_capacity(bytes.len() + 2);
+        out.push(b'[');
+        for (i, e) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let text = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
+            line_table::push_line_text(&mut out, text, e.canonical);
+        }
+        if let Some(tail) = recovery::valid_tail(&bytes[table.scanned_to as usize..]) {
+            if !entries.is_empty() {
+                out.push(b',');
+            }
+            line_table::push_line_text(&mut out, tail, false);
+        }
+        out.push(b']');
+        // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
+        let mut current = lock(&self.table);
+        if current
+            .as_ref()
+            .is_none_or(|t| t.inode != ino || t.scanned_to <= table.scanned_to)
+        {
+            *current = Some(table);
+        }
+        Ok(out)
+    }
+
+    /// Lines whose numeric timestamp is in `[start, end]`, plus lines whose timestamp is not a
+    /// number (the caller applies the original's exact comparison to those), as a JSON array.
+    pub fn read_range_json(&self, start: f64, end: f64) -> io::Result<Vec<u8>> {
+        let file = match File::open(&self.events_path) {
+            Ok(f) => f,
+            Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
+            Err(e) => return Err(e),
+        };
+        let guard = self.current_table(true)?;
+        let table = guard.as_ref().expect("current_table sets it");
+        let entries = table.entries.as_ref().expect("asked for entries");
+        let hits: Vec<_> = entries
+            .iter()
+            .filter(|e| e.ts.is_nan() || (start <= e.ts && e.ts <= end))
+            .collect();
+        let mut out =
+            Vec::with_capacity(2 + hits.iter().map(|e| e.len as usize + 1).sum::<usize>());
+        out.push(b'[');
+        if let (Some(first), Some(last)) = (hits.first(), hits.last()) {
+            // Hits of a time range are usually contiguous: one read of their span.
+            let from = first.offset;
+            let span = (last.offset + last.len as u64 - from) as usize;
+            let mut buf = vec![0u8; span];
+            file.read_exact_at(&mut buf, from)?;
+            for (i, e) in hits.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let at = (e.offset - from) as usize;
+                line_table::push_line_text(&mut out, &buf[at..at + e.len as usize], e.canonical);
+            }
+        }
+        let tail_from = table.scanned_to;
+        drop(guard);
+        // A final line without its newline counts, as in the original.
+        let size = file.metadata()?.len();
+        if size > tail_from {
+            let mut tail = vec![0u8; (size - tail_from) as usize];
+            file.read_exact_at(&mut tail, tail_from)?;
+            if let Some(t) = recovery::valid_tail(&tail) {
+                if out.len() > 1 {
+                    out.push(b',');
+                }
+                line_table::push_line_text(&mut out, t, false);
+            }
+        }
+        out.push(b']');
+        Ok(out)
+    }
+
+    /// fdatasync of the events file: what was appended so far survives a machine crash.
+    pub fn sync(&self) -> io::Result<()> {
+        match File::open(&self.events_path) {
+            Ok(f) => f.sync_data(),
+            Err(e) if not_found(&e) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The original's `acquireLock`, without its races: see `lock.rs`.
+    pub fn acquire_lock(&self) -> io::Result<()> {
+        let locks = self.locks()?;
+        let mut held = lock(&self.held);
+        if held.is_some() {
+            // The original writes a new holder over its own; keeping ours is equivalent.
+            return Ok(());
+        }
+        self.want_exclusive();
+        let outcome = self.take_lock_file(locks, &mut held);
+        self.exclusive_wanted.store(false, Ordering::Release);
+        outcome
+    }
+
+    fn take_lock_file(&self, locks: &DirLocks, held: &mut Option<HeldLock>) -> io::Result<()> {
+        let started = std::time::Instant::now();
+        loop {
+            if locks.try_exclusive()? {
+                break;
+            }
+            // Exclusive elsewhere: a holder (then `.lock` names it) or a brief append/rewrite.
+            if let LockFileState::Held(rec) = lock::read_lock_file(&self.lock_path)? {
+                if lock::is_live(&rec) {
+                    return Err(lock::locked_error(&rec, &self.lock_path));
+                }
+            }
+            if started.elapsed() > std::time::Duration::from_secs(30) {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!(
+                        "Storage is busy: could not lock {} within 30 s",
+                        self.dir.display()
+                    ),
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        // The directory is ours; a `.lock` left here belongs to a process that is gone, to the
+        // original module (which takes no OS lock), or to nobody.
+        let taken = (|| {
+            if let LockFileState::Held(rec) = lock::read_lock_file(&self.lock_path)? {
+                if lock::is_live(&rec) {
+                    return Err(lock::locked_error(&rec, &self.lock_path));
+                }
+            }
+            HeldLock::take(&self.lock_path)
+        })();
+        match taken {
+            Ok(h) => {
+                *held = Some(h);
+                self.holds_lock.store(true, Ordering::Release);
+                Ok(())
+            }
+            Err(e) => {
+                locks.unlock_exclusive();
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes `.lock` if this store holds it; never fails for want of a lock.
+    pub fn release_lock(&self) -> io::Result<()> {
+        let Some(h) = lock(&self.held).take() else {
+            return Ok(());
+        };
+        let result = match lock::read_lock_file(&self.lock_path) {
+            Ok(LockFileState::Held(rec)) if rec.holder == h.record.holder => {
+                fsutil::remove_if_exists(&self.lock_path).map(|_| ())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        };
+        drop(h);
+        self.holds_lock.store(false, Ordering::Release);
+        if let Some(l) = self.locks.get() {
+            l.unlock_exclusive();
+        }
+        result
+    }
+
+    /// Removes the three files, not the directory.
+    pub fn destroy(&self) -> io::Result<()> {
+        if fs::metadata(&self.dir).is_err() {
+            return Ok(());
+        }
+        self.exclusively(|| {
+            for p in [&self.events_path, &self.index_path, &self.lock_path] {
+                fsutil::remove_if_exists(p)?;
+            }
+            *lock(&self.table) = None;
+            *lock(&self.index_written) = None;
+            lock(&self.write).forget_file();
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
