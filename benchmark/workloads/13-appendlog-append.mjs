@@ -14,7 +14,7 @@ export async function run({ dir, quick, lib }) {
   const file = join(dir, 'history.jsonl')
   const log = lib.createAppendLog(file)
   let lastSeq
-  const { ms, maxStallMs } = await timed(async () => {
+  const { ms, stall } = await timed(async () => {
     const turn = yielder()
     for (let i = 0; i < calls; i++) {
       ;({ lastSeq } = await log.append(batches[i % batches.length]))
@@ -28,7 +28,7 @@ export async function run({ dir, quick, lib }) {
     value: (n / ms) * 1000,
     unit: 'entries/s',
     better: 'higher',
-    maxStallMs,
+    stall,
     ok: lastSeq === n && lines === n,
     check: `${calls.toLocaleString('en-US')} calls; lastSeq ${lastSeq}, ${lines.toLocaleString('en-US')} lines`,
   }
