@@ -113,8 +113,7 @@ test('torn tail in a file holding nothing but the fragment', async (t) => {
   await assertHealedAfterAppend(path, Buffer.alloc(0), tornTails['cut inside a string'], new EventStore(path))
 })
 
-const TORN_WHILE_OPEN = 'the tail is repaired only when the store (re)opens events.ndjson, so this append is glued to the fragment and lost (SPEC §6.3)'
-test('torn tail left by another process while this instance has the store open', { todo: knownFailure(TORN_WHILE_OPEN) }, async (t) => {
+test('torn tail left by another process while this instance has the store open', async (t) => {
   const path = join(tempDir(t), 'store')
   const store = new EventStore(path)
   for (const e of prior) await store.append(e)

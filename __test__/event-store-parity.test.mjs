@@ -148,8 +148,7 @@ test('acquireLock and releaseLock between two instances of one process', async (
   })
 })
 
-const REACQUIRE = 'a second acquireLock on the instance that holds the lock resolves; the original rejects it'
-test('acquireLock twice on one instance rejects the second time, as the original does', { todo: knownFailure(REACQUIRE) }, async (t) => {
+test('acquireLock twice on one instance rejects the second time, as the original does', async (t) => {
   await checkParity(
     t,
     async ({ store, path }) => ({
@@ -158,7 +157,6 @@ test('acquireLock twice on one instance rejects the second time, as the original
       release: await attempt(() => store.releaseLock()),
       lock: lockShape(path),
     }),
-    { todo: knownFailure(REACQUIRE) },
   )
 })
 
@@ -172,12 +170,11 @@ test('a corrupt .lock is replaced by acquireLock', async (t) => {
 
 test('a lock of a live process is respected; a lock both old and of a dead process is taken over', async (t) => {
   const dead = await deadPid()
-  const NO_PID = 'a fresh .lock without a pid field is taken over at once; the original respects it for 30 s'
   for (const [name, lock, todo = false] of [
     // process.ppid is the test runner: alive, and not this process.
     ['fresh, live pid', { holder: 'someone-else', timestamp: Date.now(), pid: process.ppid }],
     ['old, dead pid', { holder: 'someone-else', timestamp: Date.now() - 120_000, pid: dead }],
-    ['fresh, no pid', { holder: 'someone-else', timestamp: Date.now() }, knownFailure(NO_PID)],
+    ['fresh, no pid', { holder: 'someone-else', timestamp: Date.now() }],
     ['old, no pid', { holder: 'someone-else', timestamp: Date.now() - 120_000 }],
   ]) {
     await t.test(name, { todo }, async (t) => {
@@ -582,8 +579,7 @@ test('interop: a lock held by the original in another process holds against nati
   await original.close()
 })
 
-const SAME_PROCESS = "a .lock naming this process's pid but held by no native store here is judged stale, so an original EventStore's lock in the same process is taken"
-test('interop: locks of the original and native-ledger in one process hold against each other', { todo: knownFailure(SAME_PROCESS) }, async (t) => {
+test('interop: locks of the original and native-ledger in one process hold against each other', async (t) => {
   const path = join(tempDir(t), 'store')
   const [o, n] = [new Original(path), new UnderTest(path)]
   await o.acquireLock()
