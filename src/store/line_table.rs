@@ -2,7 +2,7 @@
 //! summary that `index.json` publishes. Scanning is incremental: only bytes past `scanned_to`
 //! are read, so a store that appends keeps its view current at the cost of its own lines.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::json_line;
 
@@ -12,6 +12,8 @@ pub struct LineEntry {
     /// Offset of the trimmed text in the file.
     pub offset: u64,
     pub len: u32,
+    /// Index of its `taskId` in `Summary::task_ids`.
+    pub task: u32,
     /// The top-level numeric `timestamp`, NaN when absent or not a number.
     pub ts: f64,
     /// The text is exactly what `JSON.stringify(JSON.parse(text))` gives back.
@@ -26,7 +28,7 @@ pub struct Summary {
     pub newest: Option<f64>,
     /// Canonical JSON text of each distinct `taskId`, in first-seen order (`null` when absent).
     pub task_ids: Vec<String>,
-    seen: HashSet<String>,
+    seen: HashMap<String, u32>,
 }
 
 impl Summary {
@@ -36,7 +38,11 @@ impl Summary {
         newest: Option<f64>,
         task_ids: Vec<String>,
     ) -> Self {
-        let seen = task_ids.iter().cloned().collect();
+        let seen = task_ids
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
         Summary {
             event_count,
             oldest,
@@ -46,29 +52,20 @@ impl Summary {
         }
     }
 
-    /// Adds what `later` counted, as if its lines had been scanned after ours.
-    fn merge(&mut self, later: Summary) {
+    /// Adds what `later` counted, as if its lines had been scanned after ours; returns where
+    /// each of `later`'s task ids now is.
+    fn merge(&mut self, later: Summary) -> Vec<u32> {
         self.event_count += later.event_count;
-        if let Some(o) = later.oldest {
-            if self.oldest.is_none_or(|s| o < s) {
-                self.oldest = Some(o);
-            }
-        }
-        if let Some(n) = later.newest {
-            if self.newest.is_none_or(|s| n > s) {
-                self.newest = Some(n);
-            }
-        }
-        for id in later.task_ids {
-            if !self.seen.contains(&id) {
-                self.seen.insert(id.clone());
-                self.task_ids.push(id);
-            }
-        }
+        self.add_ts(later.oldest.unwrap_or(f64::NAN));
+        self.add_ts(later.newest.unwrap_or(f64::NAN));
+        later
+            .task_ids
+            .into_iter()
+            .map(|id| self.task_index(&id))
+            .collect()
     }
 
-    fn add(&mut self, ts: f64, task_id: &[u8]) {
-        self.event_count += 1;
+    fn add_ts(&mut self, ts: f64) {
         if !ts.is_nan() {
             if self.oldest.is_none_or(|o| ts < o) {
                 self.oldest = Some(ts);
@@ -77,17 +74,25 @@ impl Summary {
                 self.newest = Some(ts);
             }
         }
-        // Lookup by borrowed text first: most events repeat a task id already seen.
-        let text = std::str::from_utf8(task_id).ok();
-        if text.is_some_and(|t| self.seen.contains(t)) {
-            return;
+    }
+
+    fn task_index(&mut self, text: &str) -> u32 {
+        if let Some(&i) = self.seen.get(text) {
+            return i;
         }
-        let owned = match text {
-            Some(t) => t.to_owned(),
-            None => String::from_utf8_lossy(task_id).into_owned(),
-        };
-        if self.seen.insert(owned.clone()) {
-            self.task_ids.push(owned);
+        let i = self.task_ids.len() as u32;
+        self.seen.insert(text.to_owned(), i);
+        self.task_ids.push(text.to_owned());
+        i
+    }
+
+    /// Counts one event; returns the index of its task id.
+    pub fn add(&mut self, ts: f64, task_id: &[u8]) -> u32 {
+        self.event_count += 1;
+        self.add_ts(ts);
+        match std::str::from_utf8(task_id) {
+            Ok(t) => self.task_index(t),
+            Err(_) => self.task_index(&String::from_utf8_lossy(task_id)),
         }
     }
 }
@@ -155,9 +160,12 @@ impl LineTable {
                 .collect()
         });
         for t in tables {
-            self.summary.merge(t.summary);
+            let moved = self.summary.merge(t.summary);
             if let (Some(mine), Some(theirs)) = (&mut self.entries, t.entries) {
-                mine.extend(theirs);
+                mine.extend(theirs.into_iter().map(|e| LineEntry {
+                    task: moved[e.task as usize],
+                    ..e
+                }));
             }
             self.scanned_to = t.scanned_to;
         }
@@ -195,9 +203,10 @@ impl LineTable {
                     }
                 }
             };
-            self.summary.add(ts, task_id);
+            let task = self.summary.add(ts, task_id);
             if let Some(entries) = &mut self.entries {
                 entries.push(LineEntry {
+                    task,
                     offset: base + (line_start + lead) as u64,
                     len: trimmed.len() as u32,
                     ts,
@@ -207,6 +216,31 @@ impl LineTable {
         }
         self.scanned_to = base + start as u64;
     }
+}
+
+/// Scans `file` from `table.scanned_to` to `end` in blocks through one reused buffer (a whole
+/// file read into fresh memory costs more in page faults than in reading); returns the
+/// unterminated remainder.
+pub fn scan_file(
+    file: &std::fs::File,
+    table: &mut LineTable,
+    end: u64,
+) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    const BLOCK: u64 = 8 << 20;
+    let mut buf = Vec::new();
+    let mut pos = table.scanned_to;
+    while pos < end {
+        let want = BLOCK.min(end - pos) as usize;
+        let old = buf.len();
+        buf.resize(old + want, 0);
+        file.read_exact_at(&mut buf[old..], pos)?;
+        pos += want as u64;
+        let buf_at = pos - buf.len() as u64;
+        table.scan_parallel(&buf);
+        buf.drain(..(table.scanned_to - buf_at) as usize);
+    }
+    Ok(buf)
 }
 
 /// The text `JSON.parse` gives the same value for as the original reading `text`: the line

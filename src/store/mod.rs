@@ -158,9 +158,7 @@ impl EventStore {
         }
         let table = guard.as_mut().expect("table set above");
         if size > table.scanned_to {
-            let mut bytes = vec![0u8; (size - table.scanned_to) as usize];
-            file.read_exact_at(&mut bytes, table.scanned_to)?;
-            table.scan_parallel(&bytes);
+            line_table::scan_file(&file, table, size)?;
         }
         Ok(guard)
     }
