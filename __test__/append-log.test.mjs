@@ -272,7 +272,11 @@ describe('AppendLog (file driver only)', () => {
   it('writes the seed format byte for byte, creating parent directories', async () => {
     const file = newFile()
     const log = createAppendLog(file)
-    assert.equal(existsSync(file), false)
+    // Reading, truncating and appending nothing leave the disk alone.
+    assert.deepEqual(await log.read(), [])
+    assert.deepEqual(await log.truncateBefore(5), { removed: 0 })
+    assert.deepEqual(await log.append([]), { lastSeq: 0 })
+    assert.equal(existsSync(join(file, '..', '..')), false)
     const values = [{ kind: 'tweak', file: 'a' }, undefined, 'π 😀 \u2028', new Date(5), [1, { a: null }], { toJSON: (k) => k }]
     await log.append(values.slice(0, 3))
     await log.append(values.slice(3))

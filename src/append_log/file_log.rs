@@ -130,7 +130,7 @@ impl FileLog {
     /// Catches up with the file as it is now. Call with the lock held.
     fn sync(&mut self, state: &mut State, create: bool) -> Result<()> {
         let current = match fs::metadata(&self.path) {
-            Ok(m) => Some(id_of(&m)),
+            Ok(m) => Some(m),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(io_err(&self.path, "stat")(e)),
         };
@@ -141,16 +141,24 @@ impl FileLog {
             self.read_high_water(state)?;
             return Ok(());
         }
-        if current.is_none() || self.open.as_ref().map(|o| o.id) != current {
+        let same_file = match (&current, &self.open) {
+            (Some(m), Some(o)) => o.id == id_of(m),
+            _ => false,
+        };
+        if !same_file {
             self.reopen(state, create)?;
         }
         self.read_high_water(state)?;
         let open = self.open.as_mut().expect("opened above");
-        let size = open
-            .file
-            .metadata()
-            .map_err(io_err(&self.path, "stat"))?
-            .len();
+        // Under the lock the file at the path is the one open, so its stat tells the size.
+        let size = match current {
+            Some(m) if same_file => m.len(),
+            _ => open
+                .file
+                .metadata()
+                .map_err(io_err(&self.path, "stat"))?
+                .len(),
+        };
         if size == open.seen {
             return Ok(());
         }

@@ -195,29 +195,7 @@ impl AppendLog {
             Backend::File(f) => f.bytes(start, stop)?,
             Backend::Memory(m) => m.bytes(start, stop)?,
         };
-        let lines = bytes
-            .split(|&b| b == b'\n')
-            .map(crate::json_line::trim_js)
-            .filter(|l| !l.is_empty());
-        let mut out = Vec::with_capacity(bytes.len() + 2);
-        out.push(b'[');
-        let mut push = |line: &[u8]| {
-            if out.len() > 1 {
-                out.push(b',');
-            }
-            out.extend_from_slice(line);
-        };
-        if reverse {
-            lines
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .for_each(&mut push);
-        } else {
-            lines.for_each(&mut push);
-        }
-        out.push(b']');
-        Ok(out)
+        Ok(json_array(&bytes, reverse))
     }
 
     /// The highest seq the log has handed out: entries appended from now on come after it.
@@ -248,6 +226,64 @@ impl AppendLog {
             Backend::Memory(_) => Ok(()),
         }
     }
+}
+
+/// The records in `bytes` (whole lines) as one JSON array text, in file order or reversed.
+fn json_array(bytes: &[u8], reverse: bool) -> Vec<u8> {
+    if !reverse {
+        if let Some(out) = json_array_of_bare_lines(bytes) {
+            return out;
+        }
+    }
+    let lines = bytes
+        .split(|&b| b == b'\n')
+        .map(crate::json_line::trim_js)
+        .filter(|l| !l.is_empty());
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    out.push(b'[');
+    let mut push = |line: &[u8]| {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(line);
+    };
+    if reverse {
+        lines
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .for_each(&mut push);
+    } else {
+        lines.for_each(&mut push);
+    }
+    out.push(b']');
+    out
+}
+
+/// The common case, lines as this crate writes them (no blank lines, no padding): the array is
+/// the bytes with each newline turned into a comma. `None` when the lines are not so.
+fn json_array_of_bare_lines(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    out.push(b'[');
+    if bytes.is_empty() {
+        out.push(b']');
+        return Some(out);
+    }
+    if bytes[0] != b'{' {
+        return None;
+    }
+    out.extend_from_slice(bytes);
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        if nl == 0 || bytes[nl - 1] != b'}' {
+            return None;
+        }
+        out[nl + 1] = match bytes.get(nl + 1) {
+            Some(b'{') => b',',
+            None => b']',
+            Some(_) => return None,
+        };
+    }
+    (out.last() == Some(&b']')).then_some(out)
 }
 
 #[cfg(test)]

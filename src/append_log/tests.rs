@@ -197,3 +197,21 @@ fn reads_a_log_written_in_pieces_larger_than_a_chunk() {
         [7, 8]
     );
 }
+
+#[test]
+fn builds_arrays_from_bare_and_padded_lines() {
+    let bare = b"{\"seq\":1,\"ts\":0}\n{\"seq\":2,\"ts\":0,\"data\":\"}\\n{\"}\n";
+    let expect = "[{\"seq\":1,\"ts\":0},{\"seq\":2,\"ts\":0,\"data\":\"}\\n{\"}]";
+    assert_eq!(String::from_utf8(json_array(bare, false)).unwrap(), expect);
+    let padded = b" {\"seq\":1,\"ts\":0}\r\n\n{\"seq\":2,\"ts\":0}\n";
+    assert_eq!(
+        String::from_utf8(json_array(padded, false)).unwrap(),
+        "[{\"seq\":1,\"ts\":0},{\"seq\":2,\"ts\":0}]"
+    );
+    assert_eq!(
+        String::from_utf8(json_array(padded, true)).unwrap(),
+        "[{\"seq\":2,\"ts\":0},{\"seq\":1,\"ts\":0}]"
+    );
+    assert_eq!(json_array(b"", false), b"[]");
+    assert_eq!(json_array(b"", true), b"[]");
+}
