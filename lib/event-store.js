@@ -33,30 +33,71 @@ class EventStore {
     } catch (err) {
       return Promise.reject(err)
     }
-    return this._appendLines(line)
+    // Appends made in one synchronous burst share one write, at the end of the burst; each
+    // promise settles only once its line is written.
+    if (this.#burst === null) {
+      this.#burst = { lines: '', waiters: [] }
+      queueMicrotask(() => this.#writeBurst())
+    }
+    this.#burst.lines += line
+    return new Promise((resolve, reject) => this.#burst.waiters.push({ resolve, reject }))
+  }
+
+  #burst = null
+
+  #writeBurst() {
+    const { lines, waiters } = this.#burst
+    this.#burst = null
+    const settle = (err) => {
+      for (const w of waiters) err ? w.reject(err) : w.resolve()
+    }
+    try {
+      const queued = this._writeLines(lines)
+      if (queued === null) settle()
+      else queued.then(() => settle(), settle)
+    } catch (err) {
+      settle(err)
+    }
   }
 
   /**
-   * Appends already-serialized complete lines: written before this returns when nothing stands
-   * in the way (the promise is then already settled), else queued in order.
+   * Writes already-serialized complete lines. Returns `null` when they were written before
+   * returning (the common case), or a promise settled once they are written, in order, after
+   * whatever holds the store now; throws what a write at the call threw.
+   * @internal also used by PersistentLedger
    */
-  _appendLines(lines) {
-    try {
-      if (this._tryAppendLines(lines)) return Promise.resolve()
-    } catch (err) {
-      return Promise.reject(err)
+  _writeLines(lines) {
+    if (this.#backlog === null) {
+      if (this.#native.tryAppend(lines)) return null
+      this.#backlog = []
+      queueMicrotask(() => this.#drainBacklog())
     }
-    return this._queueAppendLines(lines)
+    // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
+    return new Promise((resolve, reject) => this.#backlog.push({ lines, resolve, reject }))
   }
 
-  /** @internal true when written now; throws what the write threw. Used by PersistentLedger. */
-  _tryAppendLines(lines) {
-    return this.#native.tryAppend(lines)
+  /** Lines waiting behind a batch that could not be written at once, or null. */
+  #backlog = null
+
+  // Writes the backlog in as few batches as possible: one thread hop per batch, not per event.
+  async #drainBacklog() {
+    while (this.#backlog.length > 0) {
+      const batch = this.#backlog
+      this.#backlog = []
+      const text = batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join('')
+      try {
+        if (!this.#native.tryAppend(text)) await this.#native.appendQueued(text)
+        for (const b of batch) b.resolve()
+      } catch (err) {
+        for (const b of batch) b.reject(err)
+      }
+    }
+    this.#backlog = null
   }
 
-  /** @internal written in order after whatever holds the store now. */
-  _queueAppendLines(lines) {
-    return this.#native.appendQueued(lines)
+  /** @internal a promise settled once every line written or queued so far is on stable storage */
+  _sync() {
+    return this.#backlog === null ? this.#native.sync() : this._writeLines('').then(() => this.#native.sync())
   }
 
   async readAll() {
@@ -123,10 +164,6 @@ class EventStore {
     return this.#native.destroy()
   }
 
-  /** @internal everything appended so far on stable storage */
-  _sync() {
-    return this.#native.sync()
-  }
 }
 
 function createEventStore(path) {
