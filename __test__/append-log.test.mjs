@@ -251,6 +251,19 @@ for (const { name, make } of drivers) {
       }
     })
 
+    it('replays a long log in slices, letting the event loop turn in between', async () => {
+      const log = make()
+      for (let i = 0; i < 400; i++) await log.append(Array.from({ length: 100 }, (_, j) => i * 100 + j))
+      const seen = []
+      log.subscribe({ sinceSeq: 0 }, (e) => seen.push(e.seq))
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.ok(seen.length > 0 && seen.length < 40_000, `${seen.length} delivered before the loop turned`)
+      await log.append(['live'])
+      await waitFor(() => seen.length === 40_001)
+      assert.deepEqual(seen, Array.from({ length: 40_001 }, (_, i) => i + 1))
+      await log.close()
+    })
+
     it('close() drops subscribers; later calls reject with a clear Error', async () => {
       const log = make()
       const seen = []
