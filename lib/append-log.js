@@ -25,6 +25,7 @@ class AppendLog {
   #draining = false
   #drainAgain = false
   #drainLater = null
+  #truncating = Promise.resolve()
   #closed = false
 
   /**
@@ -103,7 +104,22 @@ class AppendLog {
   async truncateBefore(seq) {
     this.#checkOpen()
     checkNumber(seq, 'AppendLog.truncateBefore', 'seq')
-    return { removed: this.#native.truncateBefore(seq) }
+    // One truncate at a time per instance; appends go on meanwhile.
+    const run = this.#truncating.then(async () => {
+      this.#checkOpen()
+      const begun = this.#native.truncateBegin(seq)
+      if (typeof begun === 'number') return { removed: begun }
+      try {
+        // The entries to keep are copied on a worker thread, the event loop free.
+        await begun.copy()
+        this.#checkOpen()
+        return { removed: this.#native.truncateCommit(begun) }
+      } finally {
+        begun.discard()
+      }
+    })
+    this.#truncating = run.catch(() => {})
+    return run
   }
 
   async close() {
