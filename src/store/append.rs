@@ -28,6 +28,9 @@ const YIELD_TO_WAITERS: Duration = Duration::from_millis(1);
 pub struct WriteState {
     file: Option<File>,
     inode: u64,
+    /// Size of the file after this store's last write; any other size means someone else
+    /// wrote since, maybe a fragment (a crashed writer, or one that takes no lock).
+    end: u64,
     /// The shared lock is held by this store (taken by an append or the worker).
     shared: bool,
     /// Set when the shared lock was taken anew: the next write checks the file's identity.
@@ -72,21 +75,25 @@ impl EventStore {
         Ok(())
     }
 
-    /// Holds the shared lock for the worker's own reads that must not overlap a rewrite.
-    pub(super) fn hold_shared(&self) -> io::Result<()> {
+    /// Holds the shared lock for the worker's own reads that must not overlap a rewrite;
+    /// `Ok(false)` when another holds the directory and `wait` is false.
+    pub(super) fn hold_shared(&self, wait: bool) -> io::Result<bool> {
         let locks = self.locks()?;
         let mut pause = Duration::from_micros(200);
         loop {
             {
                 let mut w = lock(&self.write);
                 if w.shared || self.holds_lock.load(Ordering::Acquire) {
-                    return Ok(());
+                    return Ok(true);
                 }
                 if locks.try_shared()? {
                     w.shared = true;
                     w.verify = true;
-                    return Ok(());
+                    return Ok(true);
                 }
+            }
+            if !wait {
+                return Ok(false);
             }
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(5));
@@ -111,7 +118,6 @@ impl EventStore {
 
     /// Called with the directory held (shared, or exclusively through `.lock`).
     fn write_now(&self, w: &mut WriteState, bytes: &[u8]) -> io::Result<()> {
-        let mut repair_tail = false;
         if w.file.is_none() || w.verify {
             w.verify = false;
             let on_disk = match std::fs::metadata(&self.events_path) {
@@ -127,20 +133,25 @@ impl EventStore {
                     .create(true)
                     .open(&self.events_path)?;
                 w.inode = f.metadata()?.ino();
-                repair_tail = recovery::ends_unterminated(&f)?;
+                w.end = u64::MAX;
                 w.file = Some(f);
             }
         }
         let f = w.file.as_mut().expect("opened above");
+        let size = f.metadata()?.len();
+        // A crash left a line without its `\n`: end it, so the fragment stays a line of its own
+        // (kept if it parses, skipped by readers if not) and never swallows this one.
+        let repair_tail = size != w.end && recovery::ends_unterminated(f, size)?;
         if repair_tail {
-            // A crash left a line without its `\n`: end it, so the fragment stays a line of its
-            // own (kept if it parses, skipped by readers if not) and never swallows this one.
             let mut joined = Vec::with_capacity(bytes.len() + 1);
             joined.push(b'\n');
             joined.extend_from_slice(bytes);
-            f.write_all(&joined)
+            f.write_all(&joined)?;
+            w.end = size + joined.len() as u64;
         } else {
-            f.write_all(bytes)
+            f.write_all(bytes)?;
+            w.end = size + bytes.len() as u64;
         }
+        Ok(())
     }
 }
