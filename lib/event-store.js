@@ -7,6 +7,9 @@ const { requireString, requireNumber, requireCount, requireObject, toJsonLine } 
 const { onExit } = require('./exit.js')
 const { withErrno } = require('./errors.js')
 
+/** How often a synchronous burst retries writing its backlog itself. */
+const RETRY_MS = 0.5
+
 function toStats(s) {
   return {
     eventCount: s.eventCount,
@@ -74,11 +77,36 @@ class EventStore {
     if (this.#backlog === null) {
       if (this.#tryAppend(lines)) return null
       this.#backlog = []
+      this.#retryAt = performance.now() + RETRY_MS
       queueMicrotask(() => this.#drainBacklog())
+    } else if (this.#backlog.length > 0 && !this.#draining && performance.now() >= this.#retryAt) {
+      // The store may be free again (a lock holder is gone, or the engine's pause for waiters
+      // is over): write what waits and these lines now, so a long synchronous burst does not
+      // keep accepted events in memory until it ends.
+      this.#retryAt = performance.now() + RETRY_MS
+      const waiting = this.#backlog
+      let written
+      try {
+        written = this.#tryAppend(waiting.map((b) => b.lines).join('') + lines)
+      } catch (err) {
+        this.#backlog = []
+        for (const b of waiting) b.reject(err)
+        throw err
+      }
+      if (written) {
+        this.#backlog = []
+        for (const b of waiting) b.resolve()
+        return null
+      }
     }
     // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
     return new Promise((resolve, reject) => this.#backlog.push({ lines, resolve, reject }))
   }
+
+  /** When a burst may next try to write its backlog itself (performance.now() ms). */
+  #retryAt = 0
+  /** A batch of the backlog is in the engine's queue: later lines must wait behind it. */
+  #draining = false
 
   #tryAppend(lines) {
     try {
@@ -105,10 +133,15 @@ class EventStore {
       this.#backlog = []
       const text = batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join('')
       try {
-        if (!this.#tryAppend(text)) await this.#call(this.#native.appendQueued(text))
+        if (!this.#tryAppend(text)) {
+          this.#draining = true
+          await this.#call(this.#native.appendQueued(text))
+        }
         for (const b of batch) b.resolve()
       } catch (err) {
         for (const b of batch) b.reject(err)
+      } finally {
+        this.#draining = false
       }
     }
     this.#backlog = null
