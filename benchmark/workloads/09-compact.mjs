@@ -3,6 +3,8 @@ import { makeEvents, writeStoreFixture } from '../events.mjs'
 import { countLines, timed } from '../measure.mjs'
 
 export const title = 'compact() 100,000 to 50,000'
+export const how =
+  '100,000-event fixture; `await store.compact(50_000)` on a fresh store. Checked: evicted count, lines, a fresh store\'s eventCount.'
 export const target = {
   text: '>= 10x, stall <= 5 ms',
   met: ({ ratio, native }) => ratio >= 10 && native.stall.ms <= 5 && native.ok,

@@ -3,6 +3,8 @@ import { makeEvents } from '../events.mjs'
 import { countLines, timed, yielder } from '../measure.mjs'
 
 export const title = 'AppendLog append of 100 entries per call, sustained'
+export const how =
+  '`createAppendLog(file)` on an empty directory; 3,000 calls of `await log.append(100 events)`; entries/s. Checked: `lastSeq` and lines on disk after `close()`.'
 export const impls = ['native']
 export const target = { text: '>= 500,000 entries/s', met: ({ native }) => native.ok && native.value >= 500_000 }
 
