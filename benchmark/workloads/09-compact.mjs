@@ -24,6 +24,6 @@ export async function run({ dir, quick, lib }) {
     better: 'lower',
     stall,
     ok: evicted === n - keep && stats.eventCount === keep && lines === keep,
-    check: `evicted ${evicted}, ${lines.toLocaleString('en-US')} lines, index ${stats.eventCount.toLocaleString('en-US')}`,
+    check: `evicted ${evicted.toLocaleString('en-US')}, ${lines.toLocaleString('en-US')} lines, index ${stats.eventCount.toLocaleString('en-US')}`,
   }
 }

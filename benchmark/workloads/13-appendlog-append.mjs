@@ -32,6 +32,6 @@ export async function run({ dir, quick, lib }) {
     better: 'higher',
     stall,
     ok: lastSeq === n && lines === n,
-    check: `${calls.toLocaleString('en-US')} calls; lastSeq ${lastSeq}, ${lines.toLocaleString('en-US')} lines`,
+    check: `${calls.toLocaleString('en-US')} calls; lastSeq ${lastSeq.toLocaleString('en-US')}, ${lines.toLocaleString('en-US')} lines`,
   }
 }
