@@ -56,7 +56,7 @@ export async function logEventBurst({ dir, quick, impl, lib }) {
     }
     ms = changedAt - t0
   }
-  const maxStallMs = mon.stop()
+  const stall = mon.stop()
   // The original may still hold every descriptor for its index.json updates: wait for one.
   let lines
   for (const t1 = performance.now(); lines === undefined; ) {
@@ -73,7 +73,7 @@ export async function logEventBurst({ dir, quick, impl, lib }) {
     value: (n / ms) * 1000,
     unit: 'events/s',
     better: 'higher',
-    maxStallMs,
+    stall,
     ok: lines === n,
     check: `${lines.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} on disk${emfile ? ', EMFILE seen' : ''}`,
   }

@@ -7,7 +7,7 @@ export async function serialAppend({ dir, quick, lib }, taskIds) {
   const n = quick ? 500 : 5_000
   const events = makeEvents(n, { taskIds })
   const store = lib.createEventStore(dir)
-  const { ms, maxStallMs } = await timed(async () => {
+  const { ms, stall } = await timed(async () => {
     const turn = yielder()
     for (const e of events) {
       await store.append(e)
@@ -20,7 +20,7 @@ export async function serialAppend({ dir, quick, lib }, taskIds) {
     value: (n / ms) * 1000,
     unit: 'events/s',
     better: 'higher',
-    maxStallMs,
+    stall,
     ok: stats.eventCount === n && lines === n,
     check: `${n.toLocaleString('en-US')} appended, ${lines.toLocaleString('en-US')} lines, index ${stats.eventCount.toLocaleString('en-US')}`,
   }

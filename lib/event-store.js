@@ -5,6 +5,10 @@
 const { NativeEventStore } = require('./native.js')
 const { requireString, requireNumber, requireCount, requireObject, toJsonLine } = require('./args.js')
 const { onExit } = require('./exit.js')
+const { withErrno } = require('./errors.js')
+
+/** How often a synchronous burst retries writing its backlog itself. */
+const RETRY_MS = 0.5
 
 function toStats(s) {
   return {
@@ -19,8 +23,11 @@ class EventStore {
   #native
 
   /** @param {string} storagePath */
+  #path
+
   constructor(storagePath) {
     requireString(storagePath, 'storagePath')
+    this.#path = storagePath
     this.#native = new NativeEventStore(storagePath)
     onExit(this.#native, (n) => n.writeIndexIfDirty())
   }
@@ -33,47 +40,162 @@ class EventStore {
     } catch (err) {
       return Promise.reject(err)
     }
-    return this._appendLines(line)
+    // Appends made in one synchronous burst share one write, at the end of the burst; each
+    // promise settles only once its line is written.
+    if (this.#burst === null) {
+      this.#burst = { lines: '', waiters: [] }
+      queueMicrotask(() => this.#writeBurst())
+    }
+    this.#burst.lines += line
+    return new Promise((resolve, reject) => this.#burst.waiters.push({ resolve, reject }))
+  }
+
+  #burst = null
+
+  #writeBurst() {
+    const { lines, waiters } = this.#burst
+    this.#burst = null
+    const settle = (err) => {
+      for (const w of waiters) err ? w.reject(err) : w.resolve()
+    }
+    try {
+      const queued = this._writeLines(lines)
+      if (queued === null) settle()
+      else queued.then(() => settle(), settle)
+    } catch (err) {
+      settle(err)
+    }
   }
 
   /**
-   * Appends already-serialized complete lines: written before this returns when nothing stands
-   * in the way (the promise is then already settled), else queued in order.
+   * Writes already-serialized complete lines. Returns `null` when they were written before
+   * returning (the common case), or a promise settled once they are written, in order, after
+   * whatever holds the store now; throws what a write at the call threw.
+   * @internal also used by PersistentLedger
    */
-  _appendLines(lines) {
-    try {
-      if (this._tryAppendLines(lines)) return Promise.resolve()
-    } catch (err) {
-      return Promise.reject(err)
+  _writeLines(lines) {
+    if (this.#backlog === null) {
+      if (this.#tryAppend(lines)) return null
+      this.#backlog = []
+      this.#retryAt = performance.now() + RETRY_MS
+      queueMicrotask(() => this.#drainBacklog())
+    } else if (this.#backlog.length > 0 && !this.#draining && performance.now() >= this.#retryAt) {
+      // The store may be free again (a lock holder is gone, or the engine's pause for waiters
+      // is over): write what waits and these lines now, so a long synchronous burst does not
+      // keep accepted events in memory until it ends.
+      this.#retryAt = performance.now() + RETRY_MS
+      const waiting = this.#backlog
+      let written
+      try {
+        written = this.#tryAppend(waiting.map((b) => b.lines).join('') + lines)
+      } catch (err) {
+        this.#backlog = []
+        for (const b of waiting) b.reject(err)
+        throw err
+      }
+      if (written) {
+        this.#backlog = []
+        for (const b of waiting) b.resolve()
+        return null
+      }
     }
-    return this._queueAppendLines(lines)
+    // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
+    return new Promise((resolve, reject) => this.#backlog.push({ lines, resolve, reject }))
   }
 
-  /** @internal true when written now; throws what the write threw. Used by PersistentLedger. */
-  _tryAppendLines(lines) {
-    return this.#native.tryAppend(lines)
+  /** When a burst may next try to write its backlog itself (performance.now() ms). */
+  #retryAt = 0
+  /** A batch of the backlog is in the engine's queue: later lines must wait behind it. */
+  #draining = false
+
+  #tryAppend(lines) {
+    try {
+      return this.#native.tryAppend(lines)
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
   }
 
-  /** @internal written in order after whatever holds the store now. */
-  _queueAppendLines(lines) {
-    return this.#native.appendQueued(lines)
+  /** A native promise whose rejection carries err.code as fs errors do. */
+  #call(promise) {
+    return promise.catch((err) => {
+      throw withErrno(err, this.#path)
+    })
+  }
+
+  /** Lines waiting behind a batch that could not be written at once, or null. */
+  #backlog = null
+
+  // Writes the backlog in as few batches as possible: one thread hop per batch, not per event.
+  async #drainBacklog() {
+    while (this.#backlog.length > 0) {
+      const batch = this.#backlog
+      this.#backlog = []
+      const text = batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join('')
+      try {
+        if (!this.#tryAppend(text)) {
+          this.#draining = true
+          await this.#call(this.#native.appendQueued(text))
+        }
+        for (const b of batch) b.resolve()
+      } catch (err) {
+        for (const b of batch) b.reject(err)
+      } finally {
+        this.#draining = false
+      }
+    }
+    this.#backlog = null
+  }
+
+  /** @internal a promise settled once every line written or queued so far is on stable storage */
+  _sync() {
+    return this.#backlog === null
+      ? this.#call(this.#native.sync())
+      : this._writeLines('').then(() => this.#call(this.#native.sync()))
   }
 
   async readAll() {
-    return JSON.parse(await this.#native.readAll())
+    // Chunks are parsed as they arrive while the engine checks the next ones; the event loop
+    // gets a turn between chunks rather than waiting for one parse of the whole file.
+    try {
+      return await this.#readAllChunks()
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
+  }
+
+  async #readAllChunks() {
+    const reader = this.#native.readAll()
+    const parts = []
+    let since = performance.now()
+    for (;;) {
+      const chunk = reader.take()
+      if (chunk === null) break
+      if (chunk === undefined) {
+        await reader.wait()
+        since = performance.now()
+        continue
+      }
+      parts.push(JSON.parse(chunk))
+      if (performance.now() - since > 8) {
+        await new Promise(setImmediate)
+        since = performance.now()
+      }
+    }
+    return parts.length === 1 ? parts[0] : parts.flat()
   }
 
   async readRange(startTime, endTime) {
     requireNumber(startTime, 'startTime')
     requireNumber(endTime, 'endTime')
     // The engine preselects by numeric timestamp; the original's comparison decides.
-    const candidates = JSON.parse(await this.#native.readRange(startTime, endTime))
+    const candidates = JSON.parse(await this.#call(this.#native.readRange(startTime, endTime)))
     return candidates.filter((e) => e.timestamp >= startTime && e.timestamp <= endTime)
   }
 
   async compact(maxEvents) {
     requireCount(maxEvents, 'maxEvents')
-    return this.#native.compact(maxEvents)
+    return this.#call(this.#native.compact(maxEvents))
   }
 
   async writeAll(events) {
@@ -83,31 +205,31 @@ class EventStore {
       requireObject(events[i], `events[${i}]`)
       lines[i] = toJsonLine(events[i], `events[${i}]`)
     }
-    return this.#native.writeAll(lines.length > 0 ? lines.join('\n') + '\n' : '')
+    return this.#call(this.#native.writeAll(lines.length > 0 ? lines.join('\n') + '\n' : ''))
   }
 
   getStats() {
     const now = this.#native.statsNow()
     if (now) return Promise.resolve(toStats(now))
-    return this.#native.stats().then(toStats)
+    return this.#call(this.#native.stats()).then(toStats)
   }
 
   acquireLock() {
-    return this.#native.acquireLock()
+    return this.#call(this.#native.acquireLock())
   }
 
   async releaseLock() {
-    this.#native.releaseLock()
+    try {
+      this.#native.releaseLock()
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
   }
 
   destroy() {
-    return this.#native.destroy()
+    return this.#call(this.#native.destroy())
   }
 
-  /** @internal everything appended so far on stable storage */
-  _sync() {
-    return this.#native.sync()
-  }
 }
 
 function createEventStore(path) {

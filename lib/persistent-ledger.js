@@ -59,8 +59,8 @@ class PersistentLedger extends RunLedger {
       lines += toJsonLine(events[i], source === 'import' ? `events[${i}]` : 'event') + '\n'
     }
     if (!this.#config.enableWAL || lines === '') return
-    if (this.#store._tryAppendLines(lines)) return
-    this.#store._queueAppendLines(lines).catch((err) => {
+    const queued = this.#store._writeLines(lines)
+    queued?.catch((err) => {
       this.#failure ??= err
     })
   }

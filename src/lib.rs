@@ -2,6 +2,7 @@
 //!
 //! Core modules know nothing of N-API and are tested with `cargo test`.
 
+pub mod append_log;
 pub mod fsutil;
 pub mod json_line;
 pub mod store;

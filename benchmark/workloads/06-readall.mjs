@@ -1,10 +1,12 @@
 import { makeEvents, writeStoreFixture } from '../events.mjs'
-import { median, timed } from '../measure.mjs'
+import { median, timed, worst } from '../measure.mjs'
 
 export const title = 'readAll() of 100,000'
+export const how =
+  '100,000-event fixture; median of 5 `readAll()` calls on one store; stall is the worst of the 5.'
 export const target = {
   text: ">= 1.3x, stall no longer than the original's",
-  met: ({ ratio, original, native }) => ratio >= 1.3 && native.maxStallMs <= original.maxStallMs,
+  met: ({ ratio, original, native }) => ratio >= 1.3 && native.stall.ms <= original.stall.ms,
 }
 const size = (quick) => (quick ? 10_000 : 100_000)
 export const setup = ({ dir, quick }) => writeStoreFixture(dir, makeEvents(size(quick)))
@@ -19,7 +21,7 @@ export async function run({ dir, quick, lib }) {
     value: median(runs.map((r) => r.ms)),
     unit: 'ms',
     better: 'lower',
-    maxStallMs: Math.max(...runs.map((r) => r.maxStallMs)),
+    stall: worst(...runs.map((r) => r.stall)),
     ok: counts.every((c) => c === n),
     check: `median of 5 calls; ${counts[0].toLocaleString('en-US')} events`,
   }

@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks'
 import { makeEvents, writeStoreFixture } from '../events.mjs'
-import { stallMonitor, timed, yielder } from '../measure.mjs'
+import { stallMonitor, timed, worst, yielder } from '../measure.mjs'
 
 export const title = 'getStats() with 10,000 task ids'
+export const how =
+  'Fixture of 10,000 events, each its own task id; after one call (shown in notes), `await store.getStats()` in a loop for 1 s; calls/s.'
 export const target = { text: '>= 100x', met: ({ ratio, native }) => ratio >= 100 && native.ok }
 const size = (quick) => (quick ? 2_000 : 10_000)
 export const setup = ({ dir, quick }) => writeStoreFixture(dir, makeEvents(size(quick), { taskIds: 'unique' }))
@@ -26,7 +28,7 @@ export async function run({ dir, quick, lib }) {
     value: (calls / ms) * 1000,
     unit: 'calls/s',
     better: 'higher',
-    maxStallMs: Math.max(first.maxStallMs, mon.stop()),
+    stall: worst(first.stall, mon.stop()),
     ok: first.value.eventCount === n && stats.eventCount === n,
     check: `first call ${first.ms.toFixed(2)} ms; eventCount ${stats.eventCount.toLocaleString('en-US')}`,
   }

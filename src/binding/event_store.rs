@@ -6,6 +6,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use super::promise;
+use crate::store::chunks::{ChunkQueue, Taken};
 use crate::store::worker::StoreHandle;
 use crate::store::EventStore;
 
@@ -63,11 +64,23 @@ impl NativeEventStore {
         Ok(p)
     }
 
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn read_all<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
-        promise::on_worker(env, &self.handle, false, |s| {
-            s.read_all_json().map(json_text)
-        })
+    /// Starts reading every event; the reader hands out JSON-array chunks as they are checked.
+    #[napi]
+    pub fn read_all(&self) -> NativeChunkReader {
+        let queue = Arc::new(ChunkQueue::default());
+        let q = queue.clone();
+        self.handle.run(move |s| {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                s.read_all_chunks(&mut |c| q.push(c))
+            }))
+            .unwrap_or_else(|_| {
+                Err(std::io::Error::other(
+                    "native-ledger: internal error (panic) in the storage engine",
+                ))
+            });
+            q.finish(r);
+        });
+        NativeChunkReader { queue }
     }
 
     #[napi(ts_return_type = "Promise<string>")]
@@ -139,5 +152,33 @@ impl NativeEventStore {
         self.handle
             .write_index_if_dirty()
             .map_err(promise::io_error)
+    }
+}
+
+#[napi]
+pub struct NativeChunkReader {
+    queue: Arc<ChunkQueue>,
+}
+
+#[napi]
+impl NativeChunkReader {
+    /// The next chunk (JSON array text), `null` at the end, `undefined` when none is ready yet.
+    #[napi(ts_return_type = "string | null | undefined")]
+    pub fn take(&self) -> Result<Either3<String, Null, Undefined>> {
+        match self.queue.take() {
+            Taken::Chunk(c) => Ok(Either3::A(json_text(c))),
+            Taken::Pending => Ok(Either3::C(())),
+            Taken::Done => Ok(Either3::B(Null)),
+            Taken::Failed(e) => Err(Error::from_reason(e)),
+        }
+    }
+
+    /// Resolves when `take` has something to give.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn wait<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        let (deferred, p) = promise::new::<()>(env)?;
+        self.queue
+            .on_ready(Box::new(move || promise::settle(deferred, Ok(()))));
+        Ok(p)
     }
 }

@@ -2,14 +2,20 @@
 //! depth limit and no recursive drop), objects are put in V8's property order, then printed.
 
 use super::text::{self, array_index};
+use std::cell::RefCell;
 
 #[derive(Clone, Copy)]
 enum Node {
     /// `null`, `true`, `false`, or a number: a range of the input.
     Token(usize, usize),
-    /// A string value: the raw content of the literal, between the quotes.
-    Str(usize, usize),
-    /// A decoded object key: a range of `Tree::keys` (WTF-8).
+    /// A string value or key: the raw content of the literal, between the quotes. `plain` when
+    /// it has no escapes and is valid UTF-8, so that it denotes exactly its bytes.
+    Str {
+        start: usize,
+        end: usize,
+        plain: bool,
+    },
+    /// A key that is not plain, decoded: a range of `Tree::keys` (WTF-8).
     Key(usize, usize),
     /// An array: a range of `Tree::children`.
     Array(usize, usize),
@@ -17,18 +23,29 @@ enum Node {
     Object(usize, usize),
 }
 
+/// Buffers reused across calls.
 #[derive(Default)]
 struct Tree {
     nodes: Vec<Node>,
     children: Vec<usize>,
     keys: Vec<u8>,
+    /// Open containers while parsing: whether an object, and where its items start in `pending`.
+    open: Vec<(bool, usize)>,
+    /// Items of the open containers.
+    pending: Vec<usize>,
+    hashes: Vec<u64>,
+    scratch: Vec<u8>,
+}
+
+thread_local! {
+    static TREE: RefCell<Tree> = RefCell::default();
 }
 
 pub fn canonicalize(t: &[u8], out: &mut Vec<u8>) {
-    let mut tree = Tree::default();
-    if let Some(root) = tree.parse(t) {
-        tree.print(t, root, out);
-    }
+    TREE.with(|tree| match tree.try_borrow_mut() {
+        Ok(mut tree) => tree.canonicalize(t, out),
+        Err(_) => Tree::default().canonicalize(t, out),
+    })
 }
 
 fn skip_ws(t: &[u8], mut i: usize) -> usize {
@@ -38,30 +55,79 @@ fn skip_ws(t: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// End of the string literal whose content starts at `i` (the position after its closing quote).
-fn string_end(t: &[u8], mut i: usize) -> Option<usize> {
+/// End of the string literal whose content starts at `i` (the position after its closing
+/// quote), and whether it holds escapes.
+fn string_end(t: &[u8], mut i: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
     loop {
         i = text::find_string_special(t, i);
         match t.get(i)? {
-            b'"' => return Some(i + 1),
-            b'\\' => i += if t.get(i + 1)? == &b'u' { 6 } else { 2 },
+            b'"' => return Some((i + 1, escaped)),
+            b'\\' => {
+                escaped = true;
+                i += if t.get(i + 1)? == &b'u' { 6 } else { 2 };
+            }
             _ => return None,
         }
     }
 }
 
+/// The bytes of the key `node` denotes (WTF-8).
+fn key_bytes<'a>(t: &'a [u8], keys: &'a [u8], node: Node) -> &'a [u8] {
+    match node {
+        Node::Str { start, end, .. } => &t[start..end],
+        Node::Key(a, b) => &keys[a..b],
+        _ => &[],
+    }
+}
+
+/// A hash of a key, only to find repeats quickly.
+fn hash_key(k: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let (a, b) = if k.len() >= 8 {
+        let load = |i: usize| u64::from_le_bytes(k[i..i + 8].try_into().unwrap());
+        (load(0), load(k.len() - 8))
+    } else {
+        (k.iter().fold(0u64, |h, &c| h << 8 | c as u64), 0)
+    };
+    ((a.wrapping_mul(K) ^ b).rotate_left(29) ^ k.len() as u64).wrapping_mul(K)
+}
+
 impl Tree {
+    fn canonicalize(&mut self, t: &[u8], out: &mut Vec<u8>) {
+        self.nodes.clear();
+        self.children.clear();
+        self.keys.clear();
+        self.open.clear();
+        self.pending.clear();
+        let utf8 = std::str::from_utf8(t).is_ok();
+        if let Some(root) = self.parse(t, utf8) {
+            self.print(t, root, out);
+        }
+    }
+
     fn push(&mut self, node: Node) -> usize {
         self.nodes.push(node);
         self.nodes.len() - 1
     }
 
+    /// A node for the string literal whose content starts at `i`, and the position after it.
+    fn string(&mut self, t: &[u8], i: usize, utf8: bool) -> Option<(Node, usize)> {
+        let (end, escaped) = string_end(t, i)?;
+        let plain = !escaped && (utf8 || std::str::from_utf8(&t[i..end - 1]).is_ok());
+        Some((
+            Node::Str {
+                start: i,
+                end: end - 1,
+                plain,
+            },
+            end,
+        ))
+    }
+
     /// Builds the tree of a text that passed `scan`; returns the root. Trusts the grammar was
     /// checked, but stays in bounds whatever the input.
-    fn parse(&mut self, t: &[u8]) -> Option<usize> {
-        // Open containers: whether an object, and where its items start in `pending`.
-        let mut open: Vec<(bool, usize)> = Vec::new();
-        let mut pending: Vec<usize> = Vec::new();
+    fn parse(&mut self, t: &[u8], utf8: bool) -> Option<usize> {
         let mut i = skip_ws(t, 0);
         loop {
             // A value starts at `i`.
@@ -77,18 +143,17 @@ impl Tree {
                             Node::Array(0, 0)
                         }))
                     } else {
-                        open.push((is_object, pending.len()));
+                        self.open.push((is_object, self.pending.len()));
                         if is_object {
-                            i = self.key(t, i, &mut pending)?;
+                            i = self.key(t, i, utf8)?;
                         }
                         None
                     }
                 }
                 b'"' => {
-                    let end = string_end(t, i + 1)?;
-                    let node = self.push(Node::Str(i + 1, end - 1));
+                    let (node, end) = self.string(t, i + 1, utf8)?;
                     i = end;
-                    Some(node)
+                    Some(self.push(node))
                 }
                 _ => {
                     let end = i + t[i..]
@@ -108,28 +173,29 @@ impl Tree {
             // Values end here; closing brackets end more of them.
             while let Some(value) = node.take() {
                 i = skip_ws(t, i);
-                let Some(&(is_object, start)) = open.last() else {
+                let Some(&(is_object, start)) = self.open.last() else {
                     return Some(value);
                 };
-                pending.push(value);
+                self.pending.push(value);
                 match *t.get(i)? {
                     b',' => {
                         i = skip_ws(t, i + 1);
                         if is_object {
-                            i = self.key(t, i, &mut pending)?;
+                            i = self.key(t, i, utf8)?;
                         }
                     }
                     b']' | b'}' => {
                         i += 1;
-                        open.pop();
+                        self.open.pop();
+                        let first = self.children.len();
                         let container = if is_object {
-                            self.close_object(&pending[start..])
+                            self.close_object(t, start);
+                            Node::Object(first, self.children.len())
                         } else {
-                            let first = self.children.len();
-                            self.children.extend_from_slice(&pending[start..]);
+                            self.children.extend_from_slice(&self.pending[start..]);
                             Node::Array(first, self.children.len())
                         };
-                        pending.truncate(start);
+                        self.pending.truncate(start);
                         node = Some(self.push(container));
                     }
                     _ => return None,
@@ -138,70 +204,81 @@ impl Tree {
         }
     }
 
-    /// Decodes the key at `i` (its opening quote) into a `Key` node pushed on `pending`; returns
-    /// the position of its value.
-    fn key(&mut self, t: &[u8], i: usize, pending: &mut Vec<usize>) -> Option<usize> {
-        let end = string_end(t, i + 1)?;
-        let first = self.keys.len();
-        text::decode_string(&t[i + 1..end - 1], &mut self.keys);
-        pending.push(self.push(Node::Key(first, self.keys.len())));
+    /// Pushes a node for the key whose opening quote is at `i` on `pending`; returns the
+    /// position of its value.
+    fn key(&mut self, t: &[u8], i: usize, utf8: bool) -> Option<usize> {
+        if t.get(i) != Some(&b'"') {
+            return None;
+        }
+        let (mut node, end) = self.string(t, i + 1, utf8)?;
+        if let Node::Str {
+            start,
+            end,
+            plain: false,
+        } = node
+        {
+            let first = self.keys.len();
+            text::decode_string(&t[start..end], &mut self.keys);
+            node = Node::Key(first, self.keys.len());
+        }
+        let node = self.push(node);
+        self.pending.push(node);
         let colon = skip_ws(t, end);
         (t.get(colon) == Some(&b':')).then(|| skip_ws(t, colon + 1))
     }
 
-    /// The object of `members` (key, value, key, value...) as `JSON.parse` builds it: a repeated
-    /// key keeps the place of its first occurrence and the value of its last; array-index keys
-    /// come first in ascending order, then the others in order of first occurrence.
-    fn close_object(&mut self, members: &[usize]) -> Node {
-        let key = |node: usize| match self.nodes[node] {
-            Node::Key(a, b) => &self.keys[a..b],
-            _ => &[],
-        };
+    /// Appends to `children` the object whose members (key, value, key, value...) are
+    /// `pending[start..]`, as `JSON.parse` builds it: a repeated key keeps the place of its first
+    /// occurrence and the value of its last; array-index keys come first in ascending order,
+    /// then the others in order of first occurrence.
+    fn close_object(&mut self, t: &[u8], start: usize) {
+        let members = &self.pending[start..];
+        let key = |m: usize| key_bytes(t, &self.keys, self.nodes[members[2 * m]]);
         let n = members.len() / 2;
+
+        // Usually no key is an index or repeated, and the members stay as written.
+        self.hashes.clear();
+        let mut seen = 0u128;
+        let in_order = (0..n).all(|m| {
+            let k = key(m);
+            let hash = hash_key(k);
+            let bit = 1u128 << (hash >> 57);
+            let fresh = seen & bit == 0 || !self.hashes.contains(&hash);
+            seen |= bit;
+            self.hashes.push(hash);
+            fresh && array_index(k).is_none()
+        });
+        if in_order {
+            self.children.extend_from_slice(members);
+            return;
+        }
+
         let mut by_key: Vec<usize> = (0..n).collect();
-        by_key.sort_by(|&a, &b| key(members[2 * a]).cmp(key(members[2 * b])).then(a.cmp(&b)));
+        by_key.sort_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
         let mut placed: Vec<(u64, usize, usize)> = Vec::with_capacity(n);
-        for group in by_key.chunk_by(|&a, &b| key(members[2 * a]) == key(members[2 * b])) {
+        for group in by_key.chunk_by(|&a, &b| key(a) == key(b)) {
             let (first, last) = (group[0], group[group.len() - 1]);
-            let k = members[2 * first];
-            let rank = match array_index(key(k)) {
+            let rank = match array_index(key(first)) {
                 Some(index) => u64::from(index),
                 None => (1 << 32) + first as u64,
             };
-            placed.push((rank, k, members[2 * last + 1]));
+            placed.push((rank, members[2 * first], members[2 * last + 1]));
         }
         placed.sort_unstable_by_key(|p| p.0);
-        let start = self.children.len();
         for (_, k, v) in placed {
             self.children.extend_from_slice(&[k, v]);
         }
-        Node::Object(start, self.children.len())
     }
 
-    fn print(&self, t: &[u8], root: usize, out: &mut Vec<u8>) {
+    fn print(&mut self, t: &[u8], root: usize, out: &mut Vec<u8>) {
         // Open containers: the next child to print, the first and end of the children, and
         // the closing bracket.
         let mut open: Vec<(usize, usize, usize, u8)> = Vec::new();
-        let mut scratch = Vec::new();
         let mut next = Some(root);
         loop {
             if let Some(node) = next.take() {
                 match self.nodes[node] {
                     Node::Token(a, b) => print_token(&t[a..b], out),
-                    Node::Str(a, b) => {
-                        let raw = &t[a..b];
-                        if memchr::memchr(b'\\', raw).is_none() && std::str::from_utf8(raw).is_ok()
-                        {
-                            out.push(b'"');
-                            out.extend_from_slice(raw);
-                            out.push(b'"');
-                        } else {
-                            scratch.clear();
-                            text::decode_string(raw, &mut scratch);
-                            text::write_escaped(&scratch, out);
-                        }
-                    }
-                    Node::Key(a, b) => text::write_escaped(&self.keys[a..b], out),
                     Node::Array(a, b) => {
                         out.push(b'[');
                         open.push((a, a, b, b']'));
@@ -210,6 +287,7 @@ impl Tree {
                         out.push(b'{');
                         open.push((a, a, b, b'}'));
                     }
+                    string => self.print_string(t, string, out),
                 }
             }
             let Some(top) = open.last_mut() else { return };
@@ -223,16 +301,39 @@ impl Tree {
                 out.push(b',');
             }
             if closer == b'}' {
-                if let Node::Key(a, b) = self.nodes[self.children[child]] {
-                    text::write_escaped(&self.keys[a..b], out);
-                }
-                out.push(b':');
                 top.0 += 2;
+                self.print_string(t, self.nodes[self.children[child]], out);
+                out.push(b':');
                 next = Some(self.children[child + 1]);
             } else {
                 top.0 += 1;
                 next = Some(self.children[child]);
             }
+        }
+    }
+
+    fn print_string(&mut self, t: &[u8], node: Node, out: &mut Vec<u8>) {
+        match node {
+            Node::Str {
+                start,
+                end,
+                plain: true,
+            } => {
+                out.push(b'"');
+                out.extend_from_slice(&t[start..end]);
+                out.push(b'"');
+            }
+            Node::Str {
+                start,
+                end,
+                plain: false,
+            } => {
+                self.scratch.clear();
+                text::decode_string(&t[start..end], &mut self.scratch);
+                text::write_escaped(&self.scratch, out);
+            }
+            Node::Key(a, b) => text::write_escaped(&self.keys[a..b], out),
+            _ => {}
         }
     }
 }

@@ -11,6 +11,8 @@ struct Frame {
     is_object: bool,
     /// Start, in `Scratch::keys`, of this object's non-index keys.
     keys_start: usize,
+    /// One bit per hash of each of those keys, so that most keys need no comparison.
+    seen_hashes: u128,
     /// Largest array-index key seen so far, plus one (0: none).
     next_index: u64,
     /// A non-index key was seen, so a later index key would be out of V8's order.
@@ -21,8 +23,9 @@ struct Frame {
 #[derive(Default)]
 struct Scratch {
     frames: Vec<Frame>,
-    /// Raw content ranges of the non-index keys of the open objects, while still canonical.
-    keys: Vec<Range<usize>>,
+    /// Hash and raw content range of the non-index keys of the open objects, while still
+    /// canonical.
+    keys: Vec<(u64, usize, usize)>,
     decoded: Vec<u8>,
 }
 
@@ -101,6 +104,7 @@ impl<'t, 's> Scanner<'t, 's> {
                         self.s.frames.push(Frame {
                             is_object: true,
                             keys_start: self.s.keys.len(),
+                            seen_hashes: 0,
                             next_index: 0,
                             seen_named: false,
                         });
@@ -117,6 +121,7 @@ impl<'t, 's> Scanner<'t, 's> {
                         self.s.frames.push(Frame {
                             is_object: false,
                             keys_start: 0,
+                            seen_hashes: 0,
                             next_index: 0,
                             seen_named: false,
                         });
@@ -163,11 +168,6 @@ impl<'t, 's> Scanner<'t, 's> {
                     (b'}', true) => {
                         self.pos += 1;
                         let frame = self.s.frames.pop().unwrap();
-                        if self.canonical
-                            && has_duplicate(self.t, &mut self.s.keys[frame.keys_start..])
-                        {
-                            self.canonical = false;
-                        }
                         self.s.keys.truncate(frame.keys_start);
                     }
                     _ => return None,
@@ -215,8 +215,20 @@ impl<'t, 's> Scanner<'t, 's> {
                 }
                 Some(_) => self.canonical = false,
                 None => {
+                    // Canonical keys are equal exactly when their raw texts are.
                     frame.seen_named = true;
-                    self.s.keys.push(raw.clone());
+                    let key = &self.t[raw.clone()];
+                    let hash = hash_key(self.t, raw.start, raw.end);
+                    let bit = 1u128 << (hash >> 57);
+                    if frame.seen_hashes & bit != 0
+                        && self.s.keys[frame.keys_start..]
+                            .iter()
+                            .any(|&(h, a, b)| h == hash && &self.t[a..b] == key)
+                    {
+                        self.canonical = false;
+                    }
+                    frame.seen_hashes |= bit;
+                    self.s.keys.push((hash, raw.start, raw.end));
                 }
             }
         }
@@ -354,15 +366,28 @@ impl<'t, 's> Scanner<'t, 's> {
     }
 }
 
-/// Whether two of `keys` (raw contents of canonical string literals, so equal exactly when the
-/// keys are) are the same key.
-fn has_duplicate(t: &[u8], keys: &mut [Range<usize>]) -> bool {
-    if keys.len() <= 16 {
-        keys.iter()
-            .enumerate()
-            .any(|(i, a)| keys[..i].iter().any(|b| t[a.clone()] == t[b.clone()]))
+/// A hash of the key `t[start..end]` from at most two word loads (only to skip most key
+/// comparisons, so it need not be strong).
+#[inline]
+fn hash_key(t: &[u8], start: usize, end: usize) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let load = |i: usize| u64::from_le_bytes(t[i..i + 8].try_into().unwrap());
+    let len = end - start;
+    let (a, b) = if len >= 8 {
+        (load(start), load(end - 8))
+    } else if start + 8 <= t.len() {
+        // Bytes after a short key are in the text; mask them off.
+        (
+            load(start) & u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0),
+            0,
+        )
     } else {
-        keys.sort_unstable_by(|a, b| t[a.clone()].cmp(&t[b.clone()]));
-        keys.windows(2).any(|w| t[w[0].clone()] == t[w[1].clone()])
-    }
+        // As the masked load would read them.
+        let a = t[start..end]
+            .iter()
+            .rev()
+            .fold(0u64, |h, &c| h << 8 | c as u64);
+        (a, 0)
+    };
+    ((a.wrapping_mul(K) ^ b).rotate_left(29) ^ len as u64).wrapping_mul(K)
 }

@@ -508,6 +508,20 @@ proptest! {
     }
 
     #[test]
+    fn repeated_keys_are_never_canonical(
+        keys in prop::collection::vec(prop::sample::select(vec![
+            "a", "b", "k7", "", "abcdefgh", "abcdefghi", "abcdefgh7", "x\\u0000", "\\ud800", "\u{e9}t\u{e9}",
+        ]), 0..24),
+        nested in any::<bool>(),
+    ) {
+        let members: Vec<String> = keys.iter().map(|k| format!("\"{k}\":0")).collect();
+        let object = format!("{{{}}}", members.join(","));
+        let text = if nested { format!("{{\"o\":{object}}}") } else { object };
+        let unique = keys.iter().collect::<std::collections::HashSet<_>>().len() == keys.len();
+        prop_assert_eq!(scan(text.as_bytes()).unwrap().canonical, unique, "{}", text);
+    }
+
+    #[test]
     fn trim_is_idempotent_and_removes_only_spaces(bytes in prop::collection::vec(any::<u8>(), 0..16)) {
         let t = trim_js(&bytes);
         prop_assert_eq!(trim_js(t), t);

@@ -9,7 +9,7 @@
 //! lock is kept across appends and dropped by the store's worker at its next turn (within
 //! about `worker::INDEX_DELAY`). Whenever it is taken anew, the fd is checked against the path:
 //! a rewrite may have replaced the file meanwhile. Right after the worker drops it, appends
-//! wait a moment before taking it again: Linux grants a new shared `flock` even while an
+//! pause for a moment before taking it again: Linux grants a new shared `flock` even while an
 //! exclusive one waits, so without that pause a steady stream of appends could starve a
 //! rewrite in another process.
 
@@ -21,13 +21,17 @@ use std::time::{Duration, Instant};
 
 use super::{lock, recovery, EventStore};
 
-/// How long appends leave the lock alone after the worker drops it.
-const YIELD_TO_WAITERS: Duration = Duration::from_millis(1);
+/// How long appends leave the lock alone after the worker drops it: a process blocked on the
+/// exclusive lock is woken at the unlock and takes it within microseconds.
+const YIELD_TO_WAITERS: Duration = Duration::from_micros(200);
 
 #[derive(Default)]
 pub struct WriteState {
     file: Option<File>,
     inode: u64,
+    /// Size of the file after this store's last write; any other size means someone else
+    /// wrote since, maybe a fragment (a crashed writer, or one that takes no lock).
+    end: u64,
     /// The shared lock is held by this store (taken by an append or the worker).
     shared: bool,
     /// Set when the shared lock was taken anew: the next write checks the file's identity.
@@ -52,13 +56,10 @@ impl EventStore {
             return Ok(false);
         }
         if !self.holds_lock.load(Ordering::Acquire) && !w.shared {
-            if let Some(wait) = w
-                .no_retake_until
-                .and_then(|t| t.checked_duration_since(Instant::now()))
-            {
-                // Wait out the pause (at most YIELD_TO_WAITERS) rather than queue: a queued
-                // append is not in the kernel when its call returns, and a crash then loses it.
-                std::thread::sleep(wait);
+            // Sit out the pause rather than queue: a queued append is not yet in the kernel
+            // when the call returns, and durability at return is the point of this path.
+            if let Some(rest) = w.no_retake_until.and_then(|t| t.checked_duration_since(Instant::now())) {
+                std::thread::sleep(rest);
             }
             if !locks.try_shared()? {
                 return Ok(false);
@@ -80,21 +81,25 @@ impl EventStore {
         Ok(())
     }
 
-    /// Holds the shared lock for the worker's own reads that must not overlap a rewrite.
-    pub(super) fn hold_shared(&self) -> io::Result<()> {
+    /// Holds the shared lock for the worker's own reads that must not overlap a rewrite;
+    /// `Ok(false)` when another holds the directory and `wait` is false.
+    pub(super) fn hold_shared(&self, wait: bool) -> io::Result<bool> {
         let locks = self.locks()?;
         let mut pause = Duration::from_micros(200);
         loop {
             {
                 let mut w = lock(&self.write);
                 if w.shared || self.holds_lock.load(Ordering::Acquire) {
-                    return Ok(());
+                    return Ok(true);
                 }
                 if locks.try_shared()? {
                     w.shared = true;
                     w.verify = true;
-                    return Ok(());
+                    return Ok(true);
                 }
+            }
+            if !wait {
+                return Ok(false);
             }
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(5));
@@ -119,7 +124,6 @@ impl EventStore {
 
     /// Called with the directory held (shared, or exclusively through `.lock`).
     fn write_now(&self, w: &mut WriteState, bytes: &[u8]) -> io::Result<()> {
-        let mut repair_tail = false;
         if w.file.is_none() || w.verify {
             w.verify = false;
             let on_disk = match std::fs::metadata(&self.events_path) {
@@ -135,26 +139,25 @@ impl EventStore {
                     .create(true)
                     .open(&self.events_path)?;
                 w.inode = f.metadata()?.ino();
-                repair_tail = recovery::ends_unterminated(&f)?;
+                w.end = u64::MAX;
                 w.file = Some(f);
             }
         }
         let f = w.file.as_mut().expect("opened above");
-        let written = if repair_tail {
-            // A crash left a line without its `\n`: end it, so the fragment stays a line of its
-            // own (kept if it parses, skipped by readers if not) and never swallows this one.
+        let size = f.metadata()?.len();
+        // A crash left a line without its `\n`: end it, so the fragment stays a line of its own
+        // (kept if it parses, skipped by readers if not) and never swallows this one.
+        let repair_tail = size != w.end && recovery::ends_unterminated(f, size)?;
+        if repair_tail {
             let mut joined = Vec::with_capacity(bytes.len() + 1);
             joined.push(b'\n');
             joined.extend_from_slice(bytes);
-            f.write_all(&joined)
+            f.write_all(&joined)?;
+            w.end = size + joined.len() as u64;
         } else {
-            f.write_all(bytes)
-        };
-        if written.is_err() {
-            // A failed write (EFBIG, ENOSPC) may have written part of a line. Reopening checks
-            // the tail, so the next write ends that fragment instead of being glued to it.
-            w.file = None;
+            f.write_all(bytes)?;
+            w.end = size + bytes.len() as u64;
         }
-        written
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! summary that `index.json` publishes. Scanning is incremental: only bytes past `scanned_to`
 //! are read, so a store that appends keeps its view current at the cost of its own lines.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::json_line;
 
@@ -12,6 +12,8 @@ pub struct LineEntry {
     /// Offset of the trimmed text in the file.
     pub offset: u64,
     pub len: u32,
+    /// Index of its `taskId` in `Summary::task_ids`.
+    pub task: u32,
     /// The top-level numeric `timestamp`, NaN when absent or not a number.
     pub ts: f64,
     /// The text is exactly what `JSON.stringify(JSON.parse(text))` gives back.
@@ -26,7 +28,7 @@ pub struct Summary {
     pub newest: Option<f64>,
     /// Canonical JSON text of each distinct `taskId`, in first-seen order (`null` when absent).
     pub task_ids: Vec<String>,
-    seen: HashSet<String>,
+    seen: HashMap<String, u32>,
 }
 
 impl Summary {
@@ -36,7 +38,11 @@ impl Summary {
         newest: Option<f64>,
         task_ids: Vec<String>,
     ) -> Self {
-        let seen = task_ids.iter().cloned().collect();
+        let seen = task_ids
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
         Summary {
             event_count,
             oldest,
@@ -46,8 +52,20 @@ impl Summary {
         }
     }
 
-    fn add(&mut self, ts: f64, task_id: &[u8]) {
-        self.event_count += 1;
+    /// Adds what `later` counted, as if its lines had been scanned after ours; returns where
+    /// each of `later`'s task ids now is.
+    fn merge(&mut self, later: Summary) -> Vec<u32> {
+        self.event_count += later.event_count;
+        self.add_ts(later.oldest.unwrap_or(f64::NAN));
+        self.add_ts(later.newest.unwrap_or(f64::NAN));
+        later
+            .task_ids
+            .into_iter()
+            .map(|id| self.task_index(&id))
+            .collect()
+    }
+
+    fn add_ts(&mut self, ts: f64) {
         if !ts.is_nan() {
             if self.oldest.is_none_or(|o| ts < o) {
                 self.oldest = Some(ts);
@@ -56,17 +74,25 @@ impl Summary {
                 self.newest = Some(ts);
             }
         }
-        // Lookup by borrowed text first: most events repeat a task id already seen.
-        let text = std::str::from_utf8(task_id).ok();
-        if text.is_some_and(|t| self.seen.contains(t)) {
-            return;
+    }
+
+    fn task_index(&mut self, text: &str) -> u32 {
+        if let Some(&i) = self.seen.get(text) {
+            return i;
         }
-        let owned = match text {
-            Some(t) => t.to_owned(),
-            None => String::from_utf8_lossy(task_id).into_owned(),
-        };
-        if self.seen.insert(owned.clone()) {
-            self.task_ids.push(owned);
+        let i = self.task_ids.len() as u32;
+        self.seen.insert(text.to_owned(), i);
+        self.task_ids.push(text.to_owned());
+        i
+    }
+
+    /// Counts one event; returns the index of its task id.
+    pub fn add(&mut self, ts: f64, task_id: &[u8]) -> u32 {
+        self.event_count += 1;
+        self.add_ts(ts);
+        match std::str::from_utf8(task_id) {
+            Ok(t) => self.task_index(t),
+            Err(_) => self.task_index(&String::from_utf8_lossy(task_id)),
         }
     }
 }
@@ -90,6 +116,58 @@ impl LineTable {
             scanned_to: 0,
             summary: Summary::default(),
             entries: with_entries.then(Vec::new),
+        }
+    }
+
+    /// `scan`, on every core for inputs big enough to be worth it: whole files (compaction,
+    /// a first read) are scanned at the speed of all cores rather than one.
+    pub fn scan_parallel(&mut self, bytes: &[u8]) {
+        const MIN_PART: usize = 4 << 20;
+        let cores = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let parts = cores.min(bytes.len() / MIN_PART);
+        if parts < 2 {
+            return self.scan(bytes);
+        }
+        let mut bounds = vec![0usize];
+        for k in 1..parts {
+            let target = (bytes.len() * k / parts).max(*bounds.last().expect("non-empty"));
+            match memchr::memchr(b'\n', &bytes[target..]) {
+                Some(i) => bounds.push(target + i + 1),
+                None => break,
+            }
+        }
+        bounds.push(bytes.len());
+        let base = self.scanned_to;
+        let with_entries = self.entries.is_some();
+        let tables: Vec<LineTable> = std::thread::scope(|scope| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| {
+                    let (from, to) = (w[0], w[1]);
+                    scope.spawn(move || {
+                        let mut t = LineTable::fresh(0, with_entries);
+                        t.scanned_to = base + from as u64;
+                        t.scan(&bytes[from..to]);
+                        t
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("scan does not panic"))
+                .collect()
+        });
+        for t in tables {
+            let moved = self.summary.merge(t.summary);
+            if let (Some(mine), Some(theirs)) = (&mut self.entries, t.entries) {
+                mine.extend(theirs.into_iter().map(|e| LineEntry {
+                    task: moved[e.task as usize],
+                    ..e
+                }));
+            }
+            self.scanned_to = t.scanned_to;
         }
     }
 
@@ -125,9 +203,10 @@ impl LineTable {
                     }
                 }
             };
-            self.summary.add(ts, task_id);
+            let task = self.summary.add(ts, task_id);
             if let Some(entries) = &mut self.entries {
                 entries.push(LineEntry {
+                    task,
                     offset: base + (line_start + lead) as u64,
                     len: trimmed.len() as u32,
                     ts,
@@ -137,6 +216,31 @@ impl LineTable {
         }
         self.scanned_to = base + start as u64;
     }
+}
+
+/// Scans `file` from `table.scanned_to` to `end` in blocks through one reused buffer (a whole
+/// file read into fresh memory costs more in page faults than in reading); returns the
+/// unterminated remainder.
+pub fn scan_file(
+    file: &std::fs::File,
+    table: &mut LineTable,
+    end: u64,
+) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    const BLOCK: u64 = 8 << 20;
+    let mut buf = Vec::new();
+    let mut pos = table.scanned_to;
+    while pos < end {
+        let want = BLOCK.min(end - pos) as usize;
+        let old = buf.len();
+        buf.resize(old + want, 0);
+        file.read_exact_at(&mut buf[old..], pos)?;
+        pos += want as u64;
+        let buf_at = pos - buf.len() as u64;
+        table.scan_parallel(&buf);
+        buf.drain(..(table.scanned_to - buf_at) as usize);
+    }
+    Ok(buf)
 }
 
 /// The text `JSON.parse` gives the same value for as the original reading `text`: the line
@@ -165,6 +269,37 @@ mod tests {
         let e = t.entries.as_ref().unwrap();
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].offset, 39);
+    }
+
+    #[test]
+    fn parallel_scan_equals_one_scan() {
+        let mut text = Vec::new();
+        for i in 0..200_000u64 {
+            text.extend_from_slice(
+                format!(
+                    "{{\"taskId\":\"t{}\",\"timestamp\":{}}}\n",
+                    (i * 7919) % 1000,
+                    (i * 31) % 5000
+                )
+                .as_bytes(),
+            );
+            if i % 9999 == 0 {
+                text.extend_from_slice(b"garbage\n\n");
+            }
+        }
+        text.extend_from_slice(b"{\"taskId\":\"tail\"");
+        let mut one = LineTable::fresh(1, true);
+        one.scan(&text);
+        let mut many = LineTable::fresh(1, true);
+        many.scan_parallel(&text);
+        assert_eq!(many.summary, one.summary);
+        assert_eq!(many.scanned_to, one.scanned_to);
+        let (a, b) = (one.entries.unwrap(), many.entries.unwrap());
+        assert_eq!(a.len(), b.len());
+        assert!(a
+            .iter()
+            .zip(&b)
+            .all(|(x, y)| x.offset == y.offset && x.len == y.len));
     }
 
     #[test]

@@ -69,7 +69,8 @@ impl DirLocks {
 pub struct LockRecord {
     pub holder: String,
     pub timestamp: f64,
-    pub pid: u32,
+    /// Absent in records written by hand or by other tools; then only age can tell.
+    pub pid: Option<u32>,
 }
 
 impl LockRecord {
@@ -77,7 +78,7 @@ impl LockRecord {
         LockRecord {
             holder: uuid::Uuid::new_v4().to_string(),
             timestamp: fsutil::now_ms(),
-            pid: std::process::id(),
+            pid: Some(std::process::id()),
         }
     }
 
@@ -89,7 +90,7 @@ impl LockRecord {
             "{{\"holder\":{},\"timestamp\":{},\"pid\":{}}}",
             serde_json::to_string(&self.holder).unwrap_or_default(),
             ts,
-            self.pid
+            self.pid.unwrap_or(0)
         )
     }
 }
@@ -114,7 +115,7 @@ pub fn read_lock_file(path: &Path) -> io::Result<LockFileState> {
         Some(LockRecord {
             holder: v.get("holder")?.as_str().unwrap_or_default().to_owned(),
             timestamp: v.get("timestamp")?.as_f64()?,
-            pid: u32::try_from(v.get("pid")?.as_u64()?).ok()?,
+            pid: v.get("pid").and_then(|p| u32::try_from(p.as_u64()?).ok()),
         })
     })();
     Ok(parsed.map_or(LockFileState::Corrupt, LockFileState::Held))
@@ -151,12 +152,19 @@ pub fn pid_alive(pid: u32) -> bool {
     }
 }
 
-/// Whether a recorded holder still holds the storage.
+/// The original's rule, used where a pid cannot decide: a lock younger than 30 s is held.
+const ORIGINAL_STALE_MS: f64 = 30_000.0;
+
+/// Whether a recorded holder still holds the storage. A dead pid is stale at once, a live
+/// one is never stale. A record without a pid, or naming this process but no store of it (the
+/// original module in this process holds such locks), is judged by age as the original does.
 pub fn is_live(rec: &LockRecord) -> bool {
-    if rec.pid == std::process::id() {
-        held_here(&rec.holder)
-    } else {
-        pid_alive(rec.pid)
+    match rec.pid {
+        Some(pid) if pid == std::process::id() => {
+            held_here(&rec.holder) || fsutil::now_ms() - rec.timestamp < ORIGINAL_STALE_MS
+        }
+        Some(pid) => pid_alive(pid),
+        None => fsutil::now_ms() - rec.timestamp < ORIGINAL_STALE_MS,
     }
 }
 
@@ -242,7 +250,7 @@ mod tests {
         let r = LockRecord {
             holder: "h".into(),
             timestamp: 1700000000123.0,
-            pid: 42,
+            pid: Some(42),
         };
         assert_eq!(
             r.to_json(),
@@ -251,14 +259,25 @@ mod tests {
     }
 
     #[test]
-    fn dead_pids_are_not_live_and_our_unregistered_records_are_stale() {
+    fn dead_pids_are_stale_at_once_and_pidless_records_by_age() {
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let pid = child.id();
         child.wait().unwrap();
         assert!(!pid_alive(pid));
         assert!(pid_alive(std::process::id()));
-        let ours = LockRecord::new_for_this_process();
+        let mut ours = LockRecord::new_for_this_process();
+        assert!(
+            is_live(&ours),
+            "fresh: maybe the original module in this process holds it"
+        );
+        ours.timestamp -= 31_000.0;
         assert!(!is_live(&ours));
+        let no_pid = LockRecord {
+            holder: "x".into(),
+            timestamp: fsutil::now_ms(),
+            pid: None,
+        };
+        assert!(is_live(&no_pid));
     }
 
     #[test]
@@ -289,7 +308,7 @@ mod tests {
         assert_eq!(rec, held.record);
         assert!(is_live(&rec));
         drop(held);
-        assert!(!is_live(&rec));
+        assert!(is_live(&rec), "unregistered but fresh: judged by age");
         std::fs::write(&path, "{\"holder\":").unwrap();
         assert_eq!(read_lock_file(&path).unwrap(), LockFileState::Corrupt);
     }

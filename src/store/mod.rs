@@ -7,6 +7,7 @@
 //! - rewrites (compact, writeAll): `rewrite.rs`
 
 mod append;
+pub mod chunks;
 pub mod index_file;
 pub mod line_table;
 pub mod lock;
@@ -157,9 +158,7 @@ impl EventStore {
         }
         let table = guard.as_mut().expect("table set above");
         if size > table.scanned_to {
-            let mut bytes = vec![0u8; (size - table.scanned_to) as usize];
-            file.read_exact_at(&mut bytes, table.scanned_to)?;
-            table.scan(&bytes);
+            line_table::scan_file(&file, table, size)?;
         }
         Ok(guard)
     }
@@ -171,7 +170,19 @@ impl EventStore {
         if fs::metadata(&self.dir).is_err() {
             return Ok(());
         }
-        self.hold_shared()?;
+        self.hold_shared(true)?;
+        self.write_index_held()
+    }
+
+    /// `write_index`, unless that means waiting for another holder (at process exit).
+    pub fn write_index_now(&self) -> io::Result<()> {
+        if fs::metadata(&self.dir).is_err() || !self.hold_shared(false)? {
+            return Ok(());
+        }
+        self.write_index_held()
+    }
+
+    fn write_index_held(&self) -> io::Result<()> {
         let guard = self.current_table(false)?;
         let table = guard.as_ref().expect("current_table sets it");
         if table.inode == 0 {
@@ -229,36 +240,60 @@ impl EventStore {
         })
     }
 
-    /// `[` + every well-formed line + `]`: one `JSON.parse` gives what the original's
-    /// `readAll()` gives.
-    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
-        let bytes = match fs::read(&self.events_path) {
-            Ok(b) => b,
-            Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
+    /// What the original's `readAll()` gives, as JSON arrays of about `BLOCK` bytes each, handed
+    /// to `emit` as soon as each is checked, so the caller can parse one while the next is read.
+    /// Every well-formed line, in file order; a final line without `\n` only if it parses.
+    pub fn read_all_chunks(&self, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
+        const BLOCK: u64 = 2 << 20;
+        let file = match File::open(&self.events_path) {
+            Ok(f) => f,
+            Err(e) if not_found(&e) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let ino = fs::metadata(&self.events_path)
-            .map(|m| m.ino())
-            .unwrap_or(0);
+        let meta = file.metadata()?;
+        let (ino, size) = (meta.ino(), meta.len());
         let mut table = LineTable::fresh(ino, true);
-        table.scan(&bytes);
-        let entries = table.entries.as_ref().expect("fresh(.., true)");
-        let mut out = Vec::with_capacity(bytes.len() + 2);
-        out.push(b'[');
-        for (i, e) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        let mut buf: Vec<u8> = Vec::new();
+        let mut buf_at = 0u64; // file offset of buf[0]
+        let mut emitted = 0usize;
+        let mut pos = 0u64;
+        while pos < size {
+            let want = BLOCK.min(size - pos) as usize;
+            let old = buf.len();
+            buf.resize(old + want, 0);
+            file.read_exact_at(&mut buf[old..], pos)?;
+            pos += want as u64;
+            table.scan(&buf[(table.scanned_to - buf_at) as usize..]);
+            let entries = table.entries.as_ref().expect("fresh(.., true)");
+            if entries.len() > emitted {
+                let fresh = &entries[emitted..];
+                let mut out =
+                    Vec::with_capacity(2 + fresh.iter().map(|e| e.len as usize + 1).sum::<usize>());
+                out.push(b'[');
+                for (i, e) in fresh.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    let at = (e.offset - buf_at) as usize;
+                    line_table::push_line_text(
+                        &mut out,
+                        &buf[at..at + e.len as usize],
+                        e.canonical,
+                    );
+                }
+                out.push(b']');
+                emit(out);
+                emitted = entries.len();
             }
-            let text = &bytes[e.offset as usize..e.offset as usize + e.len as usize];
-            line_table::push_line_text(&mut out, text, e.canonical);
+            buf.drain(..(table.scanned_to - buf_at) as usize);
+            buf_at = table.scanned_to;
         }
-        if let Some(tail) = recovery::valid_tail(&bytes[table.scanned_to as usize..]) {
-            if !entries.is_empty() {
-                out.push(b',');
-            }
+        if let Some(tail) = recovery::valid_tail(&buf) {
+            let mut out = vec![b'['];
             line_table::push_line_text(&mut out, tail, false);
+            out.push(b']');
+            emit(out);
         }
-        out.push(b']');
         // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
         let mut current = lock(&self.table);
         if current
@@ -267,6 +302,19 @@ impl EventStore {
         {
             *current = Some(table);
         }
+        Ok(())
+    }
+
+    /// `read_all_chunks` as one JSON array.
+    pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
+        let mut out = vec![b'['];
+        self.read_all_chunks(&mut |chunk| {
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&chunk[1..chunk.len() - 1]);
+        })?;
+        out.push(b']');
         Ok(out)
     }
 
@@ -333,9 +381,9 @@ impl EventStore {
     pub fn acquire_lock(&self) -> io::Result<()> {
         let locks = self.locks()?;
         let mut held = lock(&self.held);
-        if held.is_some() {
-            // The original writes a new holder over its own; keeping ours is equivalent.
-            return Ok(());
+        if let Some(h) = held.as_ref() {
+            // As the original: a fresh lock is refused even to the store that holds it.
+            return Err(lock::locked_error(&h.record, &self.lock_path));
         }
         self.want_exclusive();
         let outcome = self.take_lock_file(locks, &mut held);

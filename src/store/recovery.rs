@@ -10,9 +10,8 @@ use std::os::unix::fs::FileExt;
 
 use crate::json_line;
 
-/// Whether the file is non-empty and does not end with `\n`.
-pub fn ends_unterminated(f: &File) -> io::Result<bool> {
-    let len = f.metadata()?.len();
+/// Whether the file, `len` bytes long, is non-empty and does not end with `\n`.
+pub fn ends_unterminated(f: &File, len: u64) -> io::Result<bool> {
     if len == 0 {
         return Ok(false);
     }

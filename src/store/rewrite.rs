@@ -4,11 +4,11 @@
 //! land between reading the old file and renaming the new one over it; the new file is
 //! written to a temp file, fsynced, renamed, and the directory fsynced.
 
-use std::fs;
+use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 
-use super::line_table::LineTable;
+use super::line_table::{self, LineEntry, LineTable};
 use super::{index_file, lock, recovery, EventStore};
 use crate::{fsutil, json_line};
 
@@ -21,48 +21,87 @@ impl EventStore {
             return Ok(0);
         }
         self.exclusively(|| {
-            let bytes = match fs::read(&self.events_path) {
-                Ok(b) => b,
+            let file = match File::open(&self.events_path) {
+                Ok(f) => f,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
                 Err(e) => return Err(e),
             };
-            let mut table = LineTable::fresh(0, true);
-            table.scan(&bytes);
-            let mut lines: Vec<(f64, &[u8], bool)> = table
-                .entries
-                .as_ref()
-                .expect("fresh(.., true)")
-                .iter()
-                .map(|e| {
-                    (
-                        e.ts,
-                        &bytes[e.offset as usize..e.offset as usize + e.len as usize],
-                        e.canonical,
-                    )
-                })
-                .collect();
+            let size = file.metadata()?.len();
+            let mut old = LineTable::fresh(0, true);
+            let rest = line_table::scan_file(&file, &mut old, size)?;
+            let mut entries = old.entries.take().expect("fresh(.., true)");
             // Nobody writes now, so a last line without its `\n` is final: the original reads it.
-            if let Some(tail) = recovery::valid_tail(&bytes[table.scanned_to as usize..]) {
+            if let Some(tail) = recovery::valid_tail(&rest) {
                 let info = json_line::scan(tail).expect("valid_tail scanned it");
-                lines.push((info.timestamp.unwrap_or(f64::NAN), tail, false));
+                let ts = info.timestamp.unwrap_or(f64::NAN);
+                let task_text = match &info.task_id {
+                    Some(r) => {
+                        let mut t = Vec::new();
+                        json_line::canonicalize(&tail[r.clone()], &mut t);
+                        t
+                    }
+                    None => b"null".to_vec(),
+                };
+                let lead = tail.as_ptr() as usize - rest.as_ptr() as usize;
+                entries.push(LineEntry {
+                    offset: old.scanned_to + lead as u64,
+                    len: tail.len() as u32,
+                    task: old.summary.add(ts, &task_text),
+                    ts,
+                    canonical: false,
+                });
             }
-            let total = lines.len() as u64;
+            let total = entries.len() as u64;
             if total <= max {
                 return Ok(0);
             }
             let key = |ts: f64| if ts.is_nan() { f64::NEG_INFINITY } else { ts };
-            lines.sort_by(|a, b| key(a.0).total_cmp(&key(b.0)));
-            let kept = &lines[(total - max) as usize..];
-            let mut out = Vec::with_capacity(kept.iter().map(|l| l.1.len() + 1).sum());
-            for &(_, text, canonical) in kept {
-                if canonical {
+            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+            order.sort_by(|&a, &b| {
+                key(entries[a as usize].ts).total_cmp(&key(entries[b as usize].ts))
+            });
+            let kept: Vec<LineEntry> = order[(total - max) as usize..]
+                .iter()
+                .map(|&i| entries[i as usize])
+                .collect();
+            drop(entries);
+
+            // The kept events are usually the newest, at the end of the file: read only their span.
+            let lo = kept.iter().map(|e| e.offset).min().unwrap_or(0);
+            let hi = kept
+                .iter()
+                .map(|e| e.offset + e.len as u64)
+                .max()
+                .unwrap_or(0);
+            let mut bytes = vec![0u8; (hi - lo) as usize];
+            file.read_exact_at(&mut bytes, lo)?;
+
+            let mut out = Vec::with_capacity(kept.iter().map(|e| e.len as usize + 1).sum());
+            let mut new = LineTable::fresh(0, true);
+            let new_entries = new.entries.as_mut().expect("fresh(.., true)");
+            for e in &kept {
+                let text =
+                    &bytes[(e.offset - lo) as usize..(e.offset - lo) as usize + e.len as usize];
+                let at = out.len();
+                if e.canonical {
                     out.extend_from_slice(text);
                 } else {
                     json_line::canonicalize(text, &mut out);
                 }
+                let task = new
+                    .summary
+                    .add(e.ts, old.summary.task_ids[e.task as usize].as_bytes());
+                new_entries.push(LineEntry {
+                    offset: at as u64,
+                    len: (out.len() - at) as u32,
+                    task,
+                    ts: e.ts,
+                    canonical: true,
+                });
                 out.push(b'\n');
             }
-            self.replace_events(&out)?;
+            new.scanned_to = out.len() as u64;
+            self.replace_events(&out, Some(new))?;
             Ok(total - max)
         })
     }
@@ -70,18 +109,22 @@ impl EventStore {
     /// Replaces the events file with `content` (complete lines, as the caller serialized them).
     pub fn write_all(&self, content: &[u8]) -> io::Result<()> {
         self.locks()?;
-        self.exclusively(|| self.replace_events(content))
+        self.exclusively(|| self.replace_events(content, None))
     }
 
-    /// The atomic replacement, then the index and line table of the new file.
-    fn replace_events(&self, content: &[u8]) -> io::Result<()> {
+    /// The atomic replacement, then the index and line table of the new file (`table`: already
+    /// known to the caller, else scanned from `content`).
+    fn replace_events(&self, content: &[u8], table: Option<LineTable>) -> io::Result<()> {
         fsutil::write_atomic(&self.events_path, content, true)?;
-        let ino = fs::metadata(&self.events_path)?.ino();
-        let mut table = LineTable::fresh(ino, true);
-        table.scan(content);
+        let mut table = table.unwrap_or_else(|| {
+            let mut t = LineTable::fresh(0, true);
+            t.scan_parallel(content);
+            t
+        });
+        table.inode = fs::metadata(&self.events_path)?.ino();
         let index = index_file::render(&table.summary, table.scanned_to);
         fsutil::write_atomic(&self.index_path, &index, false)?;
-        *lock(&self.index_written) = Some((ino, table.scanned_to));
+        *lock(&self.index_written) = Some((table.inode, table.scanned_to));
         *lock(&self.table) = Some(table);
         lock(&self.write).forget_file();
         Ok(())

@@ -122,7 +122,7 @@ impl StoreHandle {
     /// Writes `index.json` now if appends made it stale (for process exit).
     pub fn write_index_if_dirty(&self) -> std::io::Result<()> {
         if self.shared.index_dirty.swap(false, Ordering::AcqRel) {
-            self.store.write_index()?;
+            self.store.write_index_now()?;
         }
         Ok(())
     }
