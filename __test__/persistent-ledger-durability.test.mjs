@@ -406,3 +406,38 @@ describe('compaction timer', () => {
     assert.ok(createPersistentLedger({ storagePath: newDir() }) instanceof PersistentLedger)
   })
 })
+
+// compact() and load() reload memory from disk; events logged while they run must end up both
+// in memory and on disk (the original drops them from memory, and a later save() from disk).
+for (const op of ['compact', 'load']) {
+  test(`events logged while ${op}() runs stay in memory and on disk`, async () => {
+    const dir = newDir()
+    const ledger = createPersistentLedger({ storagePath: dir, compactIntervalMs: 0, maxEvents: 1000 })
+    await ledger.init()
+    ledger.importEvents(makeEvents(20_000, 7))
+    await ledger.flush()
+    const during = []
+    let done = false
+    const running = ledger[op]().finally(() => {
+      done = true
+    })
+    while (!done) {
+      // Newer than everything imported, so a compaction keeps them all (it keeps the newest).
+      const event = { ...makeEvent(during.length, { taskIdCount: 3 }), timestamp: 4e12 + during.length }
+      during.push(ledger.logEvent(event).eventId)
+      await new Promise(setImmediate)
+    }
+    const evicted = await running
+    // Events logged before the compaction took the file count among those it kept or evicted.
+    if (op === 'compact') assert.ok(evicted >= 19_000, `evicted ${evicted}`)
+    assert.ok(during.length > 0, 'some events were logged during the operation')
+    const inMemory = new Set(ledger.getEvents().map((e) => e.eventId))
+    assert.deepEqual(during.filter((id) => !inMemory.has(id)), [], 'none missing from memory')
+    await ledger.flush()
+    await ledger.save()
+    const onDisk = new Set((await new EventStore(dir).readAll()).map((e) => e.eventId))
+    assert.deepEqual(during.filter((id) => !onDisk.has(id)), [], 'none missing from disk after save()')
+    assert.equal(onDisk.size, ledger.eventCount)
+    await ledger.destroy()
+  })
+}

@@ -164,8 +164,7 @@ class EventStore {
     }
   }
 
-  async #readAllChunks() {
-    const reader = this.#native.readAll()
+  async #readAllChunks(reader = this.#native.readAll(false)) {
     const parts = []
     let since = performance.now()
     for (;;) {
@@ -183,6 +182,31 @@ class EventStore {
       }
     }
     return parts.length === 1 ? parts[0] : parts.flat()
+  }
+
+  /**
+   * @internal For a ledger that reloads memory from disk while it keeps logging: resolves once
+   * this store's backlog is written, so that lines accepted before a following `_snapshot`
+   * call are in its snapshot and lines accepted after it are not.
+   */
+  async _drained() {
+    while (this.#backlog !== null) await this._writeLines('')
+  }
+
+  /**
+   * @internal `readAll()` (`maxEvents === undefined`) or `compact(maxEvents)` and then
+   * `readAll()` of the result, as one step of the engine: this store's appends made after the
+   * call land after the snapshot. Resolves to `{ evicted, events }`.
+   */
+  async _snapshot(maxEvents) {
+    const reader =
+      maxEvents === undefined ? this.#native.readAll(true) : this.#native.compactAndReadAll(maxEvents)
+    try {
+      const events = await this.#readAllChunks(reader)
+      return { evicted: reader.count(), events }
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
   }
 
   async readRange(startTime, endTime) {

@@ -86,20 +86,28 @@ class PersistentLedger extends RunLedger {
   }
 
   async load() {
-    const events = await this.#store.readAll()
+    await this.#store._drained()
+    const accepted = this.events.length
+    const { events } = await this.#store._snapshot()
+    this.#reload(events, accepted)
+  }
+
+  // Memory becomes the snapshot, plus the events accepted while it was taken: those were
+  // written after it (the store orders them so) and must stay in memory as they are on disk.
+  #reload(snapshot, accepted) {
+    const since = this.events.slice(accepted)
     this.clear()
-    if (events.length > 0) this[kRestore](events)
+    if (snapshot.length > 0) this[kRestore](snapshot)
+    if (since.length > 0) this[kRestore](since)
   }
 
   async compact() {
     await this.#store.acquireLock()
     try {
-      const evicted = await this.#store.compact(this.#config.maxEvents)
-      if (evicted > 0) {
-        const events = await this.#store.readAll()
-        this.clear()
-        if (events.length > 0) this[kRestore](events)
-      }
+      await this.#store._drained()
+      const accepted = this.events.length
+      const { evicted, events } = await this.#store._snapshot(this.#config.maxEvents)
+      if (evicted > 0) this.#reload(events, accepted)
       return evicted
     } finally {
       await this.#store.releaseLock()

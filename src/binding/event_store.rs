@@ -39,6 +39,32 @@ fn json_text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+impl NativeEventStore {
+    fn chunked(
+        &self,
+        ordered: bool,
+        work: impl FnOnce(&EventStore, &ChunkQueue) -> std::io::Result<()> + Send + 'static,
+    ) -> NativeChunkReader {
+        let queue = Arc::new(ChunkQueue::default());
+        let q = queue.clone();
+        let job = move |s: &EventStore| {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(s, &q)))
+                .unwrap_or_else(|_| {
+                    Err(std::io::Error::other(
+                        "native-ledger: internal error (panic) in the storage engine",
+                    ))
+                });
+            q.finish(r);
+        };
+        if ordered {
+            self.handle.run_write(job);
+        } else {
+            self.handle.run(job);
+        }
+        NativeChunkReader { queue }
+    }
+}
+
 #[napi]
 impl NativeEventStore {
     #[napi(constructor)]
@@ -65,22 +91,31 @@ impl NativeEventStore {
     }
 
     /// Starts reading every event; the reader hands out JSON-array chunks as they are checked.
+    /// `ordered`: this store's appends made after this call wait until the read has its
+    /// snapshot, so the caller knows exactly which of its own events the snapshot holds.
     #[napi]
-    pub fn read_all(&self) -> NativeChunkReader {
-        let queue = Arc::new(ChunkQueue::default());
-        let q = queue.clone();
-        self.handle.run(move |s| {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                s.read_all_chunks(&mut |c| q.push(c))
-            }))
-            .unwrap_or_else(|_| {
-                Err(std::io::Error::other(
-                    "native-ledger: internal error (panic) in the storage engine",
-                ))
-            });
-            q.finish(r);
-        });
-        NativeChunkReader { queue }
+    pub fn read_all(&self, ordered: bool) -> NativeChunkReader {
+        self.chunked(ordered, |s, q| s.read_all_chunks(&mut |c| q.push(c)))
+    }
+
+    /// Compacts, then (when it evicted anything) reads the compacted file in the same turn of
+    /// the worker: no append of this store lands between the two. The reader's `count()` is
+    /// the number evicted.
+    #[napi]
+    pub fn compact_and_read_all(&self, max_events: f64) -> NativeChunkReader {
+        let max = if max_events >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            max_events as u64
+        };
+        self.chunked(true, move |s, q| {
+            let evicted = s.compact(max)?;
+            q.set_count(evicted);
+            if evicted > 0 {
+                s.read_all_chunks(&mut |c| q.push(c))?;
+            }
+            Ok(())
+        })
     }
 
     #[napi(ts_return_type = "Promise<string>")]
@@ -171,6 +206,12 @@ impl NativeChunkReader {
             Taken::Done => Ok(Either3::B(Null)),
             Taken::Failed(e) => Err(Error::from_reason(e)),
         }
+    }
+
+    /// The count the producing job reported (events evicted by `compactAndReadAll`).
+    #[napi]
+    pub fn count(&self) -> f64 {
+        self.queue.count() as f64
     }
 
     /// Resolves when `take` has something to give.

@@ -58,7 +58,10 @@ impl EventStore {
         if !self.holds_lock.load(Ordering::Acquire) && !w.shared {
             // Sit out the pause rather than queue: a queued append is not yet in the kernel
             // when the call returns, and durability at return is the point of this path.
-            if let Some(rest) = w.no_retake_until.and_then(|t| t.checked_duration_since(Instant::now())) {
+            if let Some(rest) = w
+                .no_retake_until
+                .and_then(|t| t.checked_duration_since(Instant::now()))
+            {
                 std::thread::sleep(rest);
             }
             if !locks.try_shared()? {

@@ -15,6 +15,7 @@ pub struct ChunkQueue {
 #[derive(Default)]
 struct Inner {
     ready: VecDeque<Vec<u8>>,
+    count: u64,
     outcome: Option<Result<(), String>>,
     waker: Option<Waker>,
 }
@@ -52,6 +53,14 @@ impl ChunkQueue {
         if let Some(w) = waker {
             w();
         }
+    }
+
+    pub fn set_count(&self, n: u64) {
+        self.lock().count = n;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.lock().count
     }
 
     pub fn take(&self) -> Taken {
