@@ -71,6 +71,33 @@ pub fn find_string_special(s: &[u8], mut i: usize) -> usize {
     s.len()
 }
 
+/// As [`find_string_special`], but also stops at the first non-ASCII byte (>= 0x80).
+///
+/// Without `& !x`, the control-byte test also flags bytes >= 0xa0, which are non-ASCII, and
+/// still flags the lowest byte below 0x20 exactly.
+#[inline(always)]
+pub fn find_string_special_or_high(s: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = s.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap());
+        let q = x ^ (LO * b'"' as u64);
+        let b = x ^ (LO * b'\\' as u64);
+        let m =
+            (q.wrapping_sub(LO) & !q) | (b.wrapping_sub(LO) & !b) | x.wrapping_sub(LO * 0x20) | x;
+        let m = m & HI;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = s.get(i) {
+        if c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c) {
+            return i;
+        }
+        i += 1;
+    }
+    s.len()
+}
+
 /// The code unit of the 4 hex digits at `s[i..i + 4]`, if they are hex digits.
 #[inline]
 pub fn hex4(s: &[u8], i: usize) -> Option<u16> {
