@@ -14,7 +14,7 @@ struct Frame {
     /// Start, in `Scratch::keys`, of this object's non-index keys.
     keys_start: usize,
     /// One bit per hash of each of those keys, so that most keys need no comparison.
-    seen_hashes: u128,
+    seen_hashes: u64,
     /// Largest array-index key seen so far, plus one (0: none).
     next_index: u64,
     /// A non-index key was seen, so a later index key would be out of V8's order.
@@ -285,7 +285,7 @@ impl<'t, 's> Scanner<'t, 's> {
         // Canonical keys are equal exactly when their raw texts are.
         frame.seen_named = true;
         let hash = hash_key(t, start, end);
-        let bit = 1u128 << (hash >> 57);
+        let bit = 1u64 << (hash >> 58);
         if frame.seen_hashes & bit != 0
             && self.s.keys[frame.keys_start..]
                 .iter()

@@ -643,3 +643,16 @@ proptest! {
         prop_assert_eq!(text::find_string_special_or_high(&bytes, i), want);
     }
 }
+
+proptest! {
+    #[test]
+    fn short_integers_parse_as_the_general_number_parser_reads_them(
+        n in prop_oneof![any::<i64>(), -999_999_999_999_999i64..=999_999_999_999_999, -9i64..=9],
+        zeros in 0usize..2,
+    ) {
+        let token = if n == 0 && zeros == 1 { "-0".to_string() } else { n.to_string() };
+        let want: f64 = token.parse().unwrap();
+        let got = text::parse_number(token.as_bytes());
+        prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", token);
+    }
+}

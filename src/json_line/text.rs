@@ -245,6 +245,17 @@ fn push_u_escape(u: u32, out: &mut Vec<u8>) {
 
 /// The value of a JSON number token (already validated), correctly rounded as V8 does.
 pub fn parse_number(token: &[u8]) -> f64 {
+    // Integers of up to 15 digits (timestamps) are exact doubles: no rounding to get right.
+    let (negative, digits) = match token {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, token),
+    };
+    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) {
+        let v = digits
+            .iter()
+            .fold(0u64, |v, &d| v * 10 + u64::from(d - b'0')) as f64;
+        return if negative { -v } else { v };
+    }
     // A validated number token is ASCII, and JSON number syntax is a subset of Rust's.
     std::str::from_utf8(token)
         .ok()
