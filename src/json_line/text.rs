@@ -77,6 +77,25 @@ pub fn find_string_special(s: &[u8], mut i: usize) -> usize {
 /// still flags the lowest byte below 0x20 exactly.
 #[inline(always)]
 pub fn find_string_special_or_high(s: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= s.len() {
+            // SAFETY: SSE2 is part of x86_64; the 16 bytes read are in `s`, as just checked.
+            let m = unsafe {
+                let v = _mm_loadu_si128(s.as_ptr().add(i).cast());
+                let q = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+                let b = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+                // As signed bytes, the control bytes and the non-ASCII ones are those below 0x20.
+                let c = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+                _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c))
+            };
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
     while let Some(chunk) = s.get(i..i + 8) {
         let x = u64::from_le_bytes(chunk.try_into().unwrap());
         let q = x ^ (LO * b'"' as u64);
