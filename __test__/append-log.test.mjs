@@ -251,6 +251,19 @@ for (const { name, make } of drivers) {
       }
     })
 
+    it('replays a long log in slices, letting the event loop turn in between', async () => {
+      const log = make()
+      for (let i = 0; i < 400; i++) await log.append(Array.from({ length: 100 }, (_, j) => i * 100 + j))
+      const seen = []
+      log.subscribe({ sinceSeq: 0 }, (e) => seen.push(e.seq))
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.ok(seen.length > 0 && seen.length < 40_000, `${seen.length} delivered before the loop turned`)
+      await log.append(['live'])
+      await waitFor(() => seen.length === 40_001)
+      assert.deepEqual(seen, Array.from({ length: 40_001 }, (_, i) => i + 1))
+      await log.close()
+    })
+
     it('close() drops subscribers; later calls reject with a clear Error', async () => {
       const log = make()
       const seen = []
@@ -347,6 +360,38 @@ describe('AppendLog (file driver only)', () => {
     assert.throws(() => log.subscribe(undefined, () => {}), (err) => err.message.includes(`${file}:2:`))
     assert.equal(readFileSync(file, 'utf8'), text)
     await log.close()
+  })
+
+  it('truncateBefore copies off the event loop and keeps the appends made meanwhile', async () => {
+    const log = createAppendLog(newFile())
+    for (let i = 0; i < 200; i++) await log.append(Array.from({ length: 500 }, (_, j) => ({ n: i * 500 + j, pad: 'x'.repeat(40) })))
+    let done = false
+    const truncated = log.truncateBefore(50_000).then((r) => ((done = true), r))
+    const during = []
+    let turns = 0
+    while (!done) {
+      during.push((await log.append([`during ${turns}`])).lastSeq)
+      await new Promise((resolve) => setImmediate(resolve))
+      turns++
+    }
+    assert.deepEqual(await truncated, { removed: 50_000 })
+    assert.ok(turns > 0)
+    const after = await log.read()
+    assert.equal(after[0].seq, 50_001)
+    assert.equal(after.length, 50_000 + during.length)
+    assert.deepEqual(after.slice(50_000).map((e) => e.seq), during)
+    assert.deepEqual(readdirSync(join(log.file, '..')).sort(), ['history.jsonl', 'history.jsonl.lock'])
+    // Concurrent truncates on one instance run one after the other.
+    const [a, b] = await Promise.all([log.truncateBefore(60_000), log.truncateBefore(70_000)])
+    assert.deepEqual([a, b], [{ removed: 10_000 }, { removed: 10_000 }])
+    // close() while a copy runs: the truncate rejects, the log is left whole.
+    const pending = log.truncateBefore(90_000)
+    await log.close()
+    await assert.rejects(pending, /closed/)
+    const reopened = createAppendLog(log.file)
+    assert.equal((await reopened.read({ limit: 1 }))[0].seq, 70_001)
+    await reopened.close()
+    assert.deepEqual(readdirSync(join(log.file, '..')).sort(), ['history.jsonl', 'history.jsonl.lock'])
   })
 
   it('close() releases the file descriptors', async () => {

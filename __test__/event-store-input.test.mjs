@@ -13,7 +13,7 @@
 //    native-ledger regressing where the original was already right.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadStoreUnderTest } from './helpers/store-impl.mjs'
@@ -166,4 +166,18 @@ test('a refused event among concurrent appends fails alone; every other append l
   const lines = fileLines(storeFiles(path).events)
   assert.deepStrictEqual([...lines].sort(), good.map((e) => JSON.stringify(e)).sort(), 'the lines on disk')
   assert.equal((await new EventStore(path).getStats()).eventCount, 90, 'getStats().eventCount of a fresh EventStore')
+})
+
+test('an OS error reaches the caller with err.code and err.errno, as fs errors do', async () => {
+  const { EventStore } = await import('../index.mjs')
+  const dir = mkdtempSync(join(tmpdir(), 'nl-errno-'))
+  try {
+    // events.ndjson is a directory: every read and write of it fails with EISDIR.
+    mkdirSync(join(dir, 'events.ndjson'))
+    const store = new EventStore(dir)
+    await assert.rejects(store.readAll(), (err) => err.code === 'EISDIR' && err.errno < 0 && err.path === dir)
+    await assert.rejects(store.append({ a: 1 }), (err) => err.code === 'EISDIR')
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

@@ -37,6 +37,6 @@ export async function readRange({ dir, quick, lib }, repeat) {
     better: 'lower',
     stall: result.stall,
     ok: got === want && result.value[0].timestamp === start,
-    check: repeat ? `mean of ${calls} calls after the first; ${got} events` : `${got} events`,
+    check: `${repeat ? `mean of ${calls} calls after the first; ` : ''}${got.toLocaleString('en-US')} events`,
   }
 }

@@ -219,9 +219,12 @@ also late when the thread is merely runnable while worker threads or other proce
 CPUs. "(raw N)" shows the undiscounted gap where the two differ by more than 5 ms. Loops of
 calls let the event loop turn every 0.5 ms (as a server does between requests), so a loop over
 already-settled promises is not itself counted as a stall. "n/a (not implemented)": the native
-worker failed (see notes). The original gives no signal when its \`logEvent\` writes are done,
-so for it the burst ends once the file has not changed for 1 s; its rate is reported only if
-nothing was lost.
+worker failed (see notes). Where the original loses events, the cell says how many instead of a
+rate.
+
+How each row is measured:
+
+${workloads.map((w) => `- ${w.title}: ${w.how ?? ''}`).join('\n')}
 
 The limits of this machine for the same data:
 

@@ -8,7 +8,7 @@ export type LogEntry<T = unknown> = {
   data: T
 }
 
-export type ReadOptions = {
+export type AppendLogReadOptions = {
   /** Only entries with `seq > sinceSeq` (exclusive). */
   sinceSeq?: number
   /** At most this many entries, taken after `reverse`. */
@@ -17,7 +17,7 @@ export type ReadOptions = {
   reverse?: boolean
 }
 
-export type SubscribeOptions = {
+export type AppendLogSubscribeOptions = {
   /** Replay every entry with `seq > sinceSeq`, then go on live. Without it: live only. */
   sinceSeq?: number
 }
@@ -26,7 +26,8 @@ export type Unsubscribe = () => void
 
 /**
  * A log of JSON entries numbered by seq: in a file (one line per entry, shared safely with
- * other instances and processes) or in memory.
+ * other instances and processes) or in memory. Both drivers store entries as JSON text, so
+ * `read` and subscribers get fresh objects (`JSON.parse`), never the appended ones.
  */
 export declare class AppendLog {
   /** A log in `file` (created with its directories on the first append); without, in memory. */
@@ -38,14 +39,14 @@ export declare class AppendLog {
    * when an entry cannot be serialized (a BigInt, a cycle).
    */
   append<T = unknown>(entries: T[]): Promise<{ lastSeq: number }>
-  read<T = unknown>(opts?: ReadOptions): Promise<LogEntry<T>[]>
+  read<T = unknown>(opts?: AppendLogReadOptions): Promise<LogEntry<T>[]>
   /**
    * Calls `fn` with each entry after `opts.sinceSeq` (or, without it, each entry appended from
    * now on), in seq order, each once, including entries appended by other instances and other
    * processes. A subscriber that throws is reported through `process.emitWarning` and stays
    * subscribed. Subscribers never keep the process alive.
    */
-  subscribe<T = unknown>(opts: SubscribeOptions | undefined, fn: (entry: LogEntry<T>) => void): Unsubscribe
+  subscribe<T = unknown>(opts: AppendLogSubscribeOptions | undefined, fn: (entry: LogEntry<T>) => void): Unsubscribe
   /** Removes every entry with `seq <= seq`, atomically. */
   truncateBefore(seq: number): Promise<{ removed: number }>
   /** Releases the file, the watcher and every subscriber; later calls reject. */

@@ -7,8 +7,11 @@ const path = require('node:path')
 const { NativeAppendLog } = require('./native.js')
 
 // A subscriber catching up reads this many entries at a time, so replaying a large log does
-// not hold all of it in memory at once.
+// not hold all of it in memory at once...
 const REPLAY_PAGE = 1024
+// ...and is given at most this many pages per turn of the event loop, so replaying a large log
+// to one subscriber does not stall everything else.
+const PAGES_PER_TURN = 16
 
 // File logs with subscribers, by file: an append through any instance in this process wakes
 // every subscriber of that file at once. Other processes' appends arrive through fs.watch.
@@ -21,6 +24,8 @@ class AppendLog {
   #watcher = null
   #draining = false
   #drainAgain = false
+  #drainLater = null
+  #truncating = Promise.resolve()
   #closed = false
 
   /**
@@ -99,7 +104,22 @@ class AppendLog {
   async truncateBefore(seq) {
     this.#checkOpen()
     checkNumber(seq, 'AppendLog.truncateBefore', 'seq')
-    return { removed: this.#native.truncateBefore(seq) }
+    // One truncate at a time per instance; appends go on meanwhile.
+    const run = this.#truncating.then(async () => {
+      this.#checkOpen()
+      const begun = this.#native.truncateBegin(seq)
+      if (typeof begun === 'number') return { removed: begun }
+      try {
+        // The entries to keep are copied on a worker thread, the event loop free.
+        await begun.copy()
+        this.#checkOpen()
+        return { removed: this.#native.truncateCommit(begun) }
+      } finally {
+        begun.discard()
+      }
+    })
+    this.#truncating = run.catch(() => {})
+    return run
   }
 
   async close() {
@@ -108,6 +128,8 @@ class AppendLog {
     for (const subscriber of this.#subscribers) subscriber.active = false
     this.#subscribers.clear()
     this.#stopWatching()
+    if (this.#drainLater) clearImmediate(this.#drainLater)
+    this.#drainLater = null
     this.#native.close()
   }
 
@@ -176,8 +198,13 @@ class AppendLog {
         }
         // Subscribers at the same cursor share one read.
         const pages = new Map()
+        let behind = false
         for (const subscriber of this.#subscribers) {
-          while (subscriber.active && subscriber.lastSent < head) {
+          for (let turn = 0; subscriber.active && subscriber.lastSent < head; turn++) {
+            if (turn === PAGES_PER_TURN) {
+              behind = true
+              break
+            }
             const since = subscriber.lastSent
             let page = pages.get(since)
             if (!page) {
@@ -200,6 +227,13 @@ class AppendLog {
               }
             }
           }
+        }
+        if (behind && !this.#drainLater) {
+          // Unref'd: a replay does not keep the process alive on its own either.
+          this.#drainLater = setImmediate(() => {
+            this.#drainLater = null
+            this.#drain()
+          }).unref()
         }
       } while (this.#drainAgain)
     } finally {

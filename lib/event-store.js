@@ -5,6 +5,10 @@
 const { NativeEventStore } = require('./native.js')
 const { requireString, requireNumber, requireCount, requireObject, toJsonLine } = require('./args.js')
 const { onExit } = require('./exit.js')
+const { withErrno } = require('./errors.js')
+
+/** How often a synchronous burst retries writing its backlog itself. */
+const RETRY_MS = 0.5
 
 function toStats(s) {
   return {
@@ -19,8 +23,11 @@ class EventStore {
   #native
 
   /** @param {string} storagePath */
+  #path
+
   constructor(storagePath) {
     requireString(storagePath, 'storagePath')
+    this.#path = storagePath
     this.#native = new NativeEventStore(storagePath)
     onExit(this.#native, (n) => n.writeIndexIfDirty())
   }
@@ -68,12 +75,52 @@ class EventStore {
    */
   _writeLines(lines) {
     if (this.#backlog === null) {
-      if (this.#native.tryAppend(lines)) return null
+      if (this.#tryAppend(lines)) return null
       this.#backlog = []
+      this.#retryAt = performance.now() + RETRY_MS
       queueMicrotask(() => this.#drainBacklog())
+    } else if (this.#backlog.length > 0 && !this.#draining && performance.now() >= this.#retryAt) {
+      // The store may be free again (a lock holder is gone, or the engine's pause for waiters
+      // is over): write what waits and these lines now, so a long synchronous burst does not
+      // keep accepted events in memory until it ends.
+      this.#retryAt = performance.now() + RETRY_MS
+      const waiting = this.#backlog
+      let written
+      try {
+        written = this.#tryAppend(waiting.map((b) => b.lines).join('') + lines)
+      } catch (err) {
+        this.#backlog = []
+        for (const b of waiting) b.reject(err)
+        throw err
+      }
+      if (written) {
+        this.#backlog = []
+        for (const b of waiting) b.resolve()
+        return null
+      }
     }
     // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
     return new Promise((resolve, reject) => this.#backlog.push({ lines, resolve, reject }))
+  }
+
+  /** When a burst may next try to write its backlog itself (performance.now() ms). */
+  #retryAt = 0
+  /** A batch of the backlog is in the engine's queue: later lines must wait behind it. */
+  #draining = false
+
+  #tryAppend(lines) {
+    try {
+      return this.#native.tryAppend(lines)
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
+  }
+
+  /** A native promise whose rejection carries err.code as fs errors do. */
+  #call(promise) {
+    return promise.catch((err) => {
+      throw withErrno(err, this.#path)
+    })
   }
 
   /** Lines waiting behind a batch that could not be written at once, or null. */
@@ -86,10 +133,15 @@ class EventStore {
       this.#backlog = []
       const text = batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join('')
       try {
-        if (!this.#native.tryAppend(text)) await this.#native.appendQueued(text)
+        if (!this.#tryAppend(text)) {
+          this.#draining = true
+          await this.#call(this.#native.appendQueued(text))
+        }
         for (const b of batch) b.resolve()
       } catch (err) {
         for (const b of batch) b.reject(err)
+      } finally {
+        this.#draining = false
       }
     }
     this.#backlog = null
@@ -97,12 +149,22 @@ class EventStore {
 
   /** @internal a promise settled once every line written or queued so far is on stable storage */
   _sync() {
-    return this.#backlog === null ? this.#native.sync() : this._writeLines('').then(() => this.#native.sync())
+    return this.#backlog === null
+      ? this.#call(this.#native.sync())
+      : this._writeLines('').then(() => this.#call(this.#native.sync()))
   }
 
   async readAll() {
     // Chunks are parsed as they arrive while the engine checks the next ones; the event loop
     // gets a turn between chunks rather than waiting for one parse of the whole file.
+    try {
+      return await this.#readAllChunks()
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
+  }
+
+  async #readAllChunks() {
     const reader = this.#native.readAll()
     const parts = []
     let since = performance.now()
@@ -127,13 +189,13 @@ class EventStore {
     requireNumber(startTime, 'startTime')
     requireNumber(endTime, 'endTime')
     // The engine preselects by numeric timestamp; the original's comparison decides.
-    const candidates = JSON.parse(await this.#native.readRange(startTime, endTime))
+    const candidates = JSON.parse(await this.#call(this.#native.readRange(startTime, endTime)))
     return candidates.filter((e) => e.timestamp >= startTime && e.timestamp <= endTime)
   }
 
   async compact(maxEvents) {
     requireCount(maxEvents, 'maxEvents')
-    return this.#native.compact(maxEvents)
+    return this.#call(this.#native.compact(maxEvents))
   }
 
   async writeAll(events) {
@@ -143,25 +205,29 @@ class EventStore {
       requireObject(events[i], `events[${i}]`)
       lines[i] = toJsonLine(events[i], `events[${i}]`)
     }
-    return this.#native.writeAll(lines.length > 0 ? lines.join('\n') + '\n' : '')
+    return this.#call(this.#native.writeAll(lines.length > 0 ? lines.join('\n') + '\n' : ''))
   }
 
   getStats() {
     const now = this.#native.statsNow()
     if (now) return Promise.resolve(toStats(now))
-    return this.#native.stats().then(toStats)
+    return this.#call(this.#native.stats()).then(toStats)
   }
 
   acquireLock() {
-    return this.#native.acquireLock()
+    return this.#call(this.#native.acquireLock())
   }
 
   async releaseLock() {
-    this.#native.releaseLock()
+    try {
+      this.#native.releaseLock()
+    } catch (err) {
+      throw withErrno(err, this.#path)
+    }
   }
 
   destroy() {
-    return this.#native.destroy()
+    return this.#call(this.#native.destroy())
   }
 
 }

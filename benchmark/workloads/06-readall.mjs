@@ -2,6 +2,8 @@ import { makeEvents, writeStoreFixture } from '../events.mjs'
 import { median, timed, worst } from '../measure.mjs'
 
 export const title = 'readAll() of 100,000'
+export const how =
+  '100,000-event fixture; median of 5 `readAll()` calls on one store; stall is the worst of the 5.'
 export const target = {
   text: ">= 1.3x, stall no longer than the original's",
   met: ({ ratio, original, native }) => ratio >= 1.3 && native.stall.ms <= original.stall.ms,

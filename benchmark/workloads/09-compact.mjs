@@ -3,6 +3,8 @@ import { makeEvents, writeStoreFixture } from '../events.mjs'
 import { countLines, timed } from '../measure.mjs'
 
 export const title = 'compact() 100,000 to 50,000'
+export const how =
+  '100,000-event fixture; `await store.compact(50_000)` on a fresh store. Checked: evicted count, lines, a fresh store\'s eventCount.'
 export const target = {
   text: '>= 10x, stall <= 5 ms',
   met: ({ ratio, native }) => ratio >= 10 && native.stall.ms <= 5 && native.ok,
@@ -22,6 +24,6 @@ export async function run({ dir, quick, lib }) {
     better: 'lower',
     stall,
     ok: evicted === n - keep && stats.eventCount === keep && lines === keep,
-    check: `evicted ${evicted}, ${lines.toLocaleString('en-US')} lines, index ${stats.eventCount.toLocaleString('en-US')}`,
+    check: `evicted ${evicted.toLocaleString('en-US')}, ${lines.toLocaleString('en-US')} lines, index ${stats.eventCount.toLocaleString('en-US')}`,
   }
 }

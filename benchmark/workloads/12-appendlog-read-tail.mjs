@@ -4,6 +4,8 @@ import { writeAppendLogFixture } from '../events.mjs'
 import { median, timed, worst } from '../measure.mjs'
 
 export const title = 'AppendLog read({ sinceSeq }) of the last 100 of 1,000,000'
+export const how =
+  'A 1,000,000-entry file in the seed\'s line format; `createAppendLog(file)`, then `read({ sinceSeq: 999_900 })`: median of up to 200 calls after the first (the first opens the log; in notes). Stall includes the first call.'
 export const impls = ['native']
 export const target = { text: '<= 1 ms', met: ({ native }) => native.ok && native.value <= 1 }
 const size = (quick) => (quick ? 100_000 : 1_000_000)

@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import { timed } from '../measure.mjs'
 
 export const title = 'raw sequential write, 64 KiB chunks, then fsync'
+export const how =
+  '200 MB with `fs.writeSync` in 64 KiB chunks, then `fsync`, in the benchmark\'s temp directory.'
 export const impls = ['machine']
 
 export async function run({ dir, quick }) {

@@ -9,9 +9,10 @@ use super::recovery::{self, Tail};
 use super::{io_err, Error, Result, State};
 use std::borrow::Cow;
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Indexing reads the file in pieces of this size, so opening a large log needs little memory.
 const CHUNK: u64 = 8 << 20;
@@ -49,6 +50,10 @@ impl FileLog {
             open: None,
             high_water_read: false,
         }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn dir(&self) -> &Path {
@@ -278,52 +283,92 @@ impl FileLog {
         }
     }
 
-    /// Removes the first `count` entries: writes the rest to a temporary file, makes it
-    /// durable, records the high-water seq, and renames it over the log. Call under the
-    /// exclusive lock from [`begin_write`](Self::begin_write).
-    pub fn cut_front(&mut self, state: &mut State, count: usize) -> Result<()> {
-        let open = self
-            .open
-            .as_ref()
-            .expect("entries exist, so the file is open");
+    /// Starts removing the entries with `seq <= upto` (under the exclusive lock from
+    /// [`begin_write`](Self::begin_write)): `None` when there are none, else the copy of the
+    /// entries to keep into a new file, which [`TruncateCopy::run`] does without the lock.
+    pub fn begin_truncate(&mut self, state: &State, upto: u64) -> Result<Option<TruncateCopy>> {
+        let count = state.index.first_after(upto);
+        let Some(open) = self.open.as_ref().filter(|_| count > 0) else {
+            return Ok(None);
+        };
+        static TRUNCATES: AtomicU64 = AtomicU64::new(0);
+        let mut tmp_path = self.path.clone().into_os_string();
+        tmp_path.push(format!(
+            ".{}-{}.truncate.tmp",
+            std::process::id(),
+            TRUNCATES.fetch_add(1, Ordering::Relaxed)
+        ));
+        let tmp_path = PathBuf::from(tmp_path);
+        let tmp = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp_path)
+            .map_err(io_err(&tmp_path, "create"))?;
+        let job = TruncateCopy {
+            src: open.file.try_clone().map_err(io_err(&self.path, "open"))?,
+            tmp,
+            tmp_path,
+            log_id: open.id,
+            upto,
+            count,
+            cut: state.index.byte_range(count, count).0,
+            copied_to: state.index.end(),
+            committed: AtomicBool::new(false),
+        };
+        Ok(Some(job))
+    }
+
+    /// Ends a truncate (under the exclusive lock, with `state` up to date): copies what was
+    /// appended since the copy began, makes the new file durable, records the high-water seq,
+    /// and renames the new file over the log. If the log was replaced meanwhile (another
+    /// truncate won), truncates the new log instead, in one go.
+    pub fn finish_truncate(&mut self, state: &mut State, job: &TruncateCopy) -> Result<u64> {
+        if job.committed.load(Ordering::Acquire) {
+            return Err(Error::Io {
+                path: job.tmp_path.clone(),
+                action: "commit",
+                source: io::Error::other("this truncate was already committed or discarded"),
+            });
+        }
+        let unchanged = self.open.as_ref().is_some_and(|o| o.id == job.log_id)
+            && state.index.byte_range(job.count, job.count).0 == job.cut
+            && state.index.end() >= job.copied_to;
+        if !unchanged {
+            return match self.begin_truncate(state, job.upto)? {
+                None => Ok(0),
+                Some(again) => {
+                    again.run().map_err(io_err(&self.path, "rewrite"))?;
+                    self.finish_truncate(state, &again)
+                }
+            };
+        }
+        let open = self.open.as_ref().expect("checked above");
         let lock = self.lock.as_ref().expect("held by the caller");
-        let (cut, _) = state.index.byte_range(count, count);
-        let keep = state.index.end() - cut;
+        let end = state.index.end();
+        let keep = end - job.cut;
+        copy_range(
+            &open.file,
+            job.copied_to,
+            end,
+            &job.tmp,
+            job.copied_to - job.cut,
+        )
+        .and_then(|()| job.tmp.sync_data())
+        .map_err(io_err(&job.tmp_path, "write"))?;
         lock.set_high_water(state.high_water)
             .map_err(io_err(&self.lock_path, "write"))?;
-        let mut tmp_path = self.path.clone().into_os_string();
-        tmp_path.push(".truncate.tmp");
-        let tmp_path = PathBuf::from(tmp_path);
-        let written = (|| -> io::Result<()> {
-            let mut tmp = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&tmp_path)?;
-            let mut src = &open.file;
-            src.seek(SeekFrom::Start(cut))?;
-            let copied = io::copy(&mut src.take(keep), &mut tmp)?;
-            if copied != keep {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "the log shrank while it was being copied",
-                ));
-            }
-            tmp.sync_data()?;
-            fs::rename(&tmp_path, &self.path)?;
-            File::open(self.dir())?.sync_all()
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp_path);
-            return Err(io_err(&self.path, "rewrite")(e));
-        }
+        fs::rename(&job.tmp_path, &self.path).map_err(io_err(&self.path, "replace"))?;
+        job.committed.store(true, Ordering::Release);
+        File::open(self.dir())
+            .and_then(|d| d.sync_all())
+            .map_err(io_err(self.dir(), "sync"))?;
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .open(&self.path)
             .map_err(io_err(&self.path, "open"))?;
         let id = id_of(&file.metadata().map_err(io_err(&self.path, "stat"))?);
-        state.index.drop_front(count);
+        state.index.drop_front(job.count);
         self.open = Some(Open {
             file,
             id,
@@ -331,8 +376,68 @@ impl FileLog {
             seen: keep,
             torn: false,
         });
-        Ok(())
+        Ok(job.count as u64)
     }
+}
+
+/// The bulk of a truncate: copying the entries to keep into a new file and making it
+/// durable. Runs without the lock and without the log (on a worker thread), as appends go on.
+pub struct TruncateCopy {
+    src: File,
+    tmp: File,
+    tmp_path: PathBuf,
+    log_id: (u64, u64),
+    upto: u64,
+    count: usize,
+    cut: u64,
+    copied_to: u64,
+    committed: AtomicBool,
+}
+
+impl TruncateCopy {
+    pub fn run(&self) -> io::Result<()> {
+        copy_range(&self.src, self.cut, self.copied_to, &self.tmp, 0)?;
+        self.tmp.sync_data()
+    }
+
+    /// Removes the new file, unless it was put in place of the log.
+    pub fn discard(&self) {
+        if !self.committed.swap(true, Ordering::AcqRel) {
+            let _ = fs::remove_file(&self.tmp_path);
+        }
+    }
+}
+
+impl Drop for TruncateCopy {
+    fn drop(&mut self) {
+        self.discard();
+    }
+}
+
+/// Copies bytes `[from, to)` of `src` to `dst` at `at`, in the kernel where it can.
+fn copy_range(src: &File, from: u64, to: u64, dst: &File, at: u64) -> io::Result<()> {
+    let (mut off_in, mut off_out) = (from, at);
+    while off_in < to {
+        let want = usize::try_from(to - off_in)
+            .unwrap_or(usize::MAX)
+            .min(1 << 30);
+        match rustix::fs::copy_file_range(src, Some(&mut off_in), dst, Some(&mut off_out), want) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(_) => {}
+            // Across file systems or where the call is missing: copy through memory.
+            Err(_) => {
+                let mut buf = vec![0u8; (1 << 20).min((to - off_in) as usize)];
+                while off_in < to {
+                    let n = buf.len().min((to - off_in) as usize);
+                    src.read_exact_at(&mut buf[..n], off_in)?;
+                    dst.write_all_at(&buf[..n], off_out)?;
+                    off_in += n as u64;
+                    off_out += n as u64;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_range(file: &File, path: &Path, start: u64, stop: u64) -> Result<Vec<u8>> {

@@ -15,6 +15,7 @@ mod recovery;
 
 use entry_index::EntryIndex;
 use file_log::FileLog;
+pub use file_log::TruncateCopy;
 use memory_log::MemoryLog;
 pub use record::split_array;
 use std::fmt;
@@ -90,6 +91,13 @@ impl State {
     fn absorb_index(&mut self) {
         self.high_water = self.high_water.max(self.index.last_seq().unwrap_or(0));
     }
+}
+
+/// What [`AppendLog::begin_truncate`] leaves to do.
+pub enum Truncation {
+    Done(u64),
+    /// Run the copy (anywhere), then [`AppendLog::finish_truncate`].
+    Copy(TruncateCopy),
 }
 
 enum Backend {
@@ -206,18 +214,58 @@ impl AppendLog {
 
     /// Removes every entry with `seq <= upto`, atomically; returns how many were removed.
     pub fn truncate_before(&mut self, upto: u64) -> Result<u64> {
-        let _held = match &mut self.backend {
-            Backend::File(f) => f.begin_write(&mut self.state, false)?,
-            Backend::Memory(_) => None,
-        };
-        let count = self.state.index.first_after(upto);
-        if count > 0 {
-            match &mut self.backend {
-                Backend::File(f) => f.cut_front(&mut self.state, count)?,
-                Backend::Memory(m) => m.cut_front(&mut self.state, count)?,
+        match self.begin_truncate(upto)? {
+            Truncation::Done(removed) => Ok(removed),
+            Truncation::Copy(job) => {
+                job.run().map_err(|source| Error::Io {
+                    path: self.path().to_path_buf(),
+                    action: "rewrite",
+                    source,
+                })?;
+                self.finish_truncate(&job)
             }
         }
-        Ok(count as u64)
+    }
+
+    /// [`truncate_before`](Self::truncate_before) in three steps, so that the bulk of the
+    /// work on a file, [`TruncateCopy::run`], can run on another thread without the log while
+    /// appends go on; then [`finish_truncate`](Self::finish_truncate).
+    pub fn begin_truncate(&mut self, upto: u64) -> Result<Truncation> {
+        match &mut self.backend {
+            Backend::Memory(m) => {
+                let count = self.state.index.first_after(upto);
+                if count > 0 {
+                    m.cut_front(&mut self.state, count)?;
+                }
+                Ok(Truncation::Done(count as u64))
+            }
+            Backend::File(f) => {
+                let _held = f.begin_write(&mut self.state, false)?;
+                Ok(match f.begin_truncate(&self.state, upto)? {
+                    None => Truncation::Done(0),
+                    Some(job) => Truncation::Copy(job),
+                })
+            }
+        }
+    }
+
+    /// Ends a truncate begun by [`begin_truncate`](Self::begin_truncate) once `job` ran;
+    /// returns how many entries were removed.
+    pub fn finish_truncate(&mut self, job: &TruncateCopy) -> Result<u64> {
+        match &mut self.backend {
+            Backend::File(f) => {
+                let _held = f.begin_write(&mut self.state, false)?;
+                f.finish_truncate(&mut self.state, job)
+            }
+            Backend::Memory(_) => Ok(0),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        match &self.backend {
+            Backend::File(f) => f.path(),
+            Backend::Memory(_) => Path::new(""),
+        }
     }
 
     fn refresh(&mut self) -> Result<()> {

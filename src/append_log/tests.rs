@@ -215,3 +215,73 @@ fn builds_arrays_from_bare_and_padded_lines() {
     assert_eq!(json_array(b"", false), b"[]");
     assert_eq!(json_array(b"", true), b"[]");
 }
+
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect()
+}
+
+#[test]
+fn appends_made_while_a_truncate_copies_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let mut a = AppendLog::file(&path);
+    let mut b = AppendLog::file(&path);
+    a.append(datas(&["1", "2", "3", "4"]), 0.0).unwrap();
+    let Truncation::Copy(job) = a.begin_truncate(2).unwrap() else {
+        panic!("expected a copy")
+    };
+    a.append(datas(&["5"]), 0.0).unwrap();
+    b.append(datas(&["6", "7"]), 0.0).unwrap();
+    job.run().unwrap();
+    b.append(datas(&["8"]), 0.0).unwrap();
+    assert_eq!(a.finish_truncate(&job).unwrap(), 2);
+    drop(job);
+    assert_eq!(seqs_of(&read_all(&mut a)), [3, 4, 5, 6, 7, 8]);
+    assert_eq!(seqs_of(&read_all(&mut b)), [3, 4, 5, 6, 7, 8]);
+    assert_eq!(b.append(datas(&["9"]), 0.0).unwrap(), 9);
+    assert_eq!(
+        seqs_of(&fs::read_to_string(&path).unwrap()),
+        [3, 4, 5, 6, 7, 8, 9]
+    );
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn a_truncate_that_lost_a_race_applies_to_the_new_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let mut a = AppendLog::file(&path);
+    let mut b = AppendLog::file(&path);
+    a.append(datas(&["1", "2", "3", "4", "5"]), 0.0).unwrap();
+    let Truncation::Copy(job) = a.begin_truncate(3).unwrap() else {
+        panic!("expected a copy")
+    };
+    assert_eq!(b.truncate_before(1).unwrap(), 1);
+    b.append(datas(&["6"]), 0.0).unwrap();
+    job.run().unwrap();
+    assert_eq!(a.finish_truncate(&job).unwrap(), 2);
+    drop(job);
+    assert_eq!(seqs_of(&read_all(&mut b)), [4, 5, 6]);
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+#[test]
+fn an_abandoned_truncate_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let mut a = AppendLog::file(&path);
+    a.append(datas(&["1", "2"]), 0.0).unwrap();
+    let Truncation::Copy(job) = a.begin_truncate(1).unwrap() else {
+        panic!("expected a copy")
+    };
+    job.run().unwrap();
+    assert_eq!(leftovers(dir.path()).len(), 1);
+    drop(job);
+    drop(a);
+    assert!(leftovers(dir.path()).is_empty());
+    assert_eq!(seqs_of(&fs::read_to_string(&path).unwrap()), [1, 2]);
+}

@@ -1,14 +1,57 @@
 //! N-API face of [`crate::append_log::AppendLog`]; lib/append-log.js is its only caller and
 //! validates arguments before they get here.
 
-use crate::append_log::{split_array as record_split, AppendLog, MAX_SEQ};
+use crate::append_log::{
+    split_array as record_split, AppendLog, TruncateCopy, Truncation, MAX_SEQ,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 #[napi]
 pub struct NativeAppendLog {
     log: Option<AppendLog>,
+}
+
+/// A truncate between `truncateBegin` and `truncateCommit`. A class of its own, so that its
+/// copy task borrows it and not the log, which goes on taking appends.
+#[napi]
+pub struct NativeTruncation {
+    job: Arc<TruncateCopy>,
+}
+
+#[napi]
+impl NativeTruncation {
+    /// Copies the entries to keep into the new file, on a worker thread.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn copy(&self) -> AsyncTask<TruncateCopyTask> {
+        AsyncTask::new(TruncateCopyTask(Arc::clone(&self.job)))
+    }
+
+    /// Removes the new file unless it was committed.
+    #[napi]
+    pub fn discard(&self) {
+        self.job.discard();
+    }
+}
+
+pub struct TruncateCopyTask(Arc<TruncateCopy>);
+
+impl Task for TruncateCopyTask {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> Result<()> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.run())) {
+            Ok(r) => r.map_err(|e| Error::from_reason(format!("AppendLog: truncate: {e}"))),
+            Err(_) => Err(Error::from_reason("AppendLog: internal error in truncate")),
+        }
+    }
+
+    fn resolve(&mut self, _env: Env, _output: ()) -> Result<()> {
+        Ok(())
+    }
 }
 
 fn to_seq(n: f64) -> u64 {
@@ -87,14 +130,25 @@ impl NativeAppendLog {
         self.with(|log| log.head().map(|s| s as f64).map_err(to_js))
     }
 
-    /// Removes entries with `seq <= seq`; returns how many.
+    /// Removes entries with `seq <= seq`. Returns how many, or, when the entries to keep must
+    /// first be copied, a truncation to `copy()` (off the event loop) and then pass to
+    /// `truncateCommit`.
     #[napi]
-    pub fn truncate_before(&mut self, seq: f64) -> Result<f64> {
-        self.with(|log| {
-            log.truncate_before(to_seq(seq).min(MAX_SEQ))
-                .map(|n| n as f64)
-                .map_err(to_js)
-        })
+    pub fn truncate_begin(&mut self, seq: f64) -> Result<Either<f64, NativeTruncation>> {
+        let upto = to_seq(seq).min(MAX_SEQ);
+        Ok(
+            match self.with(|log| log.begin_truncate(upto).map_err(to_js))? {
+                Truncation::Done(removed) => Either::A(removed as f64),
+                Truncation::Copy(job) => Either::B(NativeTruncation { job: Arc::new(job) }),
+            },
+        )
+    }
+
+    /// Puts the copied file in place of the log; returns how many entries were removed.
+    #[napi]
+    pub fn truncate_commit(&mut self, truncation: &NativeTruncation) -> Result<f64> {
+        let job = Arc::clone(&truncation.job);
+        self.with(|log| log.finish_truncate(&job).map(|n| n as f64).map_err(to_js))
     }
 
     /// Releases the file descriptors. Later calls fail.

@@ -9,8 +9,8 @@
 //! lock is kept across appends and dropped by the store's worker at its next turn (within
 //! about `worker::INDEX_DELAY`). Whenever it is taken anew, the fd is checked against the path:
 //! a rewrite may have replaced the file meanwhile. Right after the worker drops it, appends
-//! queue for a moment instead of taking it again: Linux grants a new shared `flock` even while
-//! an exclusive one waits, so without that pause a steady stream of appends could starve a
+//! pause for a moment before taking it again: Linux grants a new shared `flock` even while an
+//! exclusive one waits, so without that pause a steady stream of appends could starve a
 //! rewrite in another process.
 
 use std::fs::{File, OpenOptions};
@@ -21,8 +21,9 @@ use std::time::{Duration, Instant};
 
 use super::{lock, recovery, EventStore};
 
-/// How long appends leave the lock alone after the worker drops it.
-const YIELD_TO_WAITERS: Duration = Duration::from_millis(1);
+/// How long appends leave the lock alone after the worker drops it: a process blocked on the
+/// exclusive lock is woken at the unlock and takes it within microseconds.
+const YIELD_TO_WAITERS: Duration = Duration::from_micros(200);
 
 #[derive(Default)]
 pub struct WriteState {
@@ -55,7 +56,12 @@ impl EventStore {
             return Ok(false);
         }
         if !self.holds_lock.load(Ordering::Acquire) && !w.shared {
-            if w.no_retake_until.is_some_and(|t| Instant::now() < t) || !locks.try_shared()? {
+            // Sit out the pause rather than queue: a queued append is not yet in the kernel
+            // when the call returns, and durability at return is the point of this path.
+            if let Some(rest) = w.no_retake_until.and_then(|t| t.checked_duration_since(Instant::now())) {
+                std::thread::sleep(rest);
+            }
+            if !locks.try_shared()? {
                 return Ok(false);
             }
             w.shared = true;
