@@ -19,6 +19,9 @@ mod canon;
 mod scan;
 mod text;
 
+/// The straightforward scanner the optimized one replaced, kept as a test oracle.
+#[cfg(test)]
+mod scan_ref;
 #[cfg(test)]
 mod tests;
 

@@ -1,7 +1,9 @@
 //! Validation of a line with `JSON.parse`'s grammar, extracting what [`LineScan`] reports,
 //! in one pass without recursion and (after warm-up) without allocation.
 
-use super::text::{self, array_index, find_string_special, hex4, is_high, is_low, low_escape_at};
+use super::text::{
+    self, array_index, find_string_special_or_high, hex4, is_high, is_low, low_escape_at,
+};
 use super::LineScan;
 use std::cell::RefCell;
 use std::ops::Range;
@@ -12,7 +14,7 @@ struct Frame {
     /// Start, in `Scratch::keys`, of this object's non-index keys.
     keys_start: usize,
     /// One bit per hash of each of those keys, so that most keys need no comparison.
-    seen_hashes: u128,
+    seen_hashes: u64,
     /// Largest array-index key seen so far, plus one (0: none).
     next_index: u64,
     /// A non-index key was seen, so a later index key would be out of V8's order.
@@ -47,13 +49,23 @@ enum Member {
     TaskId,
 }
 
+impl Frame {
+    const ARRAY: Frame = Frame {
+        is_object: false,
+        keys_start: 0,
+        seen_hashes: 0,
+        next_index: 0,
+        seen_named: false,
+    };
+}
+
 struct Scanner<'t, 's> {
     t: &'t [u8],
     pos: usize,
+    /// Starts true: invalid UTF-8 (which can only be valid JSON inside strings) clears it as
+    /// the strings are scanned, since it becomes U+FFFD, which `JSON.stringify` writes as 3
+    /// other bytes.
     canonical: bool,
-    /// The root-object member whose value is being parsed, and where that value starts.
-    member: Member,
-    member_start: usize,
     s: &'s mut Scratch,
 }
 
@@ -61,15 +73,10 @@ impl<'t, 's> Scanner<'t, 's> {
     fn new(t: &'t [u8], s: &'s mut Scratch) -> Self {
         s.frames.clear();
         s.keys.clear();
-        // Invalid UTF-8 is only valid JSON inside strings, where it becomes U+FFFD, which
-        // `JSON.stringify` writes as 3 other bytes.
-        let canonical = std::str::from_utf8(t).is_ok();
         Scanner {
             t,
             pos: 0,
-            canonical,
-            member: Member::Other,
-            member_start: 0,
+            canonical: true,
             s,
         }
     }
@@ -79,7 +86,7 @@ impl<'t, 's> Scanner<'t, 's> {
         self.t.get(self.pos).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.canonical = false;
@@ -88,8 +95,16 @@ impl<'t, 's> Scanner<'t, 's> {
     }
 
     fn run(mut self) -> Option<LineScan> {
+        let t = self.t;
         let mut ts: Option<Range<usize>> = None;
         let mut task: Option<Range<usize>> = None;
+        // The root-object member whose value is being parsed, and where that value starts.
+        let mut member = Member::Other;
+        let mut member_start = 0;
+        // The innermost open container is kept here rather than on `frames`, which holds
+        // only its ancestors: most work touches the innermost one alone.
+        let mut depth = 0usize;
+        let mut top = Frame::ARRAY;
 
         self.skip_ws();
         'value: loop {
@@ -101,14 +116,24 @@ impl<'t, 's> Scanner<'t, 's> {
                     if self.peek() == Some(b'}') {
                         self.pos += 1;
                     } else {
-                        self.s.frames.push(Frame {
+                        let frame = Frame {
                             is_object: true,
                             keys_start: self.s.keys.len(),
                             seen_hashes: 0,
                             next_index: 0,
                             seen_named: false,
-                        });
-                        self.key()?;
+                        };
+                        if depth > 0 {
+                            self.s.frames.push(std::mem::replace(&mut top, frame));
+                        } else {
+                            top = frame;
+                        }
+                        depth += 1;
+                        let m = self.key(&mut top, depth == 1)?;
+                        if depth == 1 {
+                            member = m;
+                            member_start = self.pos;
+                        }
                         continue 'value;
                     }
                 }
@@ -118,13 +143,14 @@ impl<'t, 's> Scanner<'t, 's> {
                     if self.peek() == Some(b']') {
                         self.pos += 1;
                     } else {
-                        self.s.frames.push(Frame {
-                            is_object: false,
-                            keys_start: 0,
-                            seen_hashes: 0,
-                            next_index: 0,
-                            seen_named: false,
-                        });
+                        if depth > 0 {
+                            self.s
+                                .frames
+                                .push(std::mem::replace(&mut top, Frame::ARRAY));
+                        } else {
+                            top = Frame::ARRAY;
+                        }
+                        depth += 1;
                         continue 'value;
                     }
                 }
@@ -138,48 +164,56 @@ impl<'t, 's> Scanner<'t, 's> {
                 b'n' => self.literal(b"null")?,
                 _ => return None,
             }
-            // A value just ended at `pos`; its container, if any, is the top frame.
+            // A value just ended at `pos`; its container, if any, is `top`.
             loop {
-                if self.s.frames.len() == 1 && self.s.frames[0].is_object {
-                    match self.member {
-                        Member::Timestamp => ts = Some(self.member_start..self.pos),
-                        Member::TaskId => task = Some(self.member_start..self.pos),
+                if depth == 0 {
+                    self.skip_ws();
+                    break 'value;
+                }
+                if depth == 1 && top.is_object {
+                    match member {
+                        Member::Timestamp => ts = Some(member_start..self.pos),
+                        Member::TaskId => task = Some(member_start..self.pos),
                         Member::Other => {}
                     }
                 }
-                self.skip_ws();
-                let Some(frame) = self.s.frames.last() else {
-                    break 'value;
+                let c = match t.get(self.pos) {
+                    Some(&c) if c > b' ' => c,
+                    _ => {
+                        self.skip_ws();
+                        self.peek()?
+                    }
                 };
-                let is_object = frame.is_object;
-                match (self.peek()?, is_object) {
-                    (b',', _) => {
+                match c {
+                    b',' => {
                         self.pos += 1;
                         self.skip_ws();
-                        if is_object {
-                            self.key()?;
+                        if top.is_object {
+                            let m = self.key(&mut top, depth == 1)?;
+                            if depth == 1 {
+                                member = m;
+                                member_start = self.pos;
+                            }
                         }
                         continue 'value;
                     }
-                    (b']', false) => {
-                        self.pos += 1;
-                        self.s.frames.pop();
-                    }
-                    (b'}', true) => {
-                        self.pos += 1;
-                        let frame = self.s.frames.pop().unwrap();
-                        self.s.keys.truncate(frame.keys_start);
-                    }
+                    b']' if !top.is_object => {}
+                    b'}' if top.is_object => self.s.keys.truncate(top.keys_start),
                     _ => return None,
+                }
+                self.pos += 1;
+                depth -= 1;
+                if depth > 0 {
+                    top = self.s.frames.pop().unwrap();
                 }
             }
         }
-        if self.pos != self.t.len() {
+        if self.pos != t.len() {
             return None;
         }
         let timestamp = ts
-            .filter(|r| matches!(self.t[r.start], b'-' | b'0'..=b'9'))
-            .map(|r| text::parse_number(&self.t[r]));
+            .filter(|r| matches!(t[r.start], b'-' | b'0'..=b'9'))
+            .map(|r| text::parse_number(&t[r]));
         Some(LineScan {
             timestamp,
             task_id: task,
@@ -187,90 +221,121 @@ impl<'t, 's> Scanner<'t, 's> {
         })
     }
 
-    /// Parses `"key" :` and the whitespace after it, with `pos` at the opening quote; in the
-    /// root object, notes which member's value comes next.
-    fn key(&mut self) -> Option<()> {
+    /// Parses `"key" :` and the whitespace after it, with `pos` at the opening quote, for the
+    /// object `frame`; in the root object (`root`), tells which member's value comes next.
+    #[inline(always)]
+    fn key(&mut self, frame: &mut Frame, root: bool) -> Option<Member> {
+        let t = self.t;
         if self.peek() != Some(b'"') {
             return None;
         }
         self.pos += 1;
         let start = self.pos;
         let escaped = self.string()?;
-        let raw = start..self.pos - 1;
-        self.skip_ws();
-        if self.peek() != Some(b':') {
-            return None;
+        let end = self.pos - 1;
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+        } else {
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return None;
+            }
+            self.pos += 1;
         }
-        self.pos += 1;
         self.skip_ws();
 
-        let depth = self.s.frames.len();
-        let frame = self.s.frames.last_mut().unwrap();
         if self.canonical {
-            // Canonical keys are written in V8's order, and each once: array indices first,
-            // ascending, then the others (checked for repeats when the object closes).
-            match array_index(&self.t[raw.clone()]) {
-                Some(i) if !frame.seen_named && u64::from(i) >= frame.next_index => {
-                    frame.next_index = u64::from(i) + 1;
-                }
-                Some(_) => self.canonical = false,
-                None => {
-                    // Canonical keys are equal exactly when their raw texts are.
-                    frame.seen_named = true;
-                    let key = &self.t[raw.clone()];
-                    let hash = hash_key(self.t, raw.start, raw.end);
-                    let bit = 1u128 << (hash >> 57);
-                    if frame.seen_hashes & bit != 0
-                        && self.s.keys[frame.keys_start..]
-                            .iter()
-                            .any(|&(h, a, b)| h == hash && &self.t[a..b] == key)
-                    {
-                        self.canonical = false;
-                    }
-                    frame.seen_hashes |= bit;
-                    self.s.keys.push((hash, raw.start, raw.end));
-                }
-            }
+            self.note_key(frame, start, end);
         }
-        if depth != 1 {
-            return Some(());
+        if !root {
+            return Some(Member::Other);
         }
         let name: &[u8] = if escaped {
             self.s.decoded.clear();
-            text::decode_string(&self.t[raw], &mut self.s.decoded);
+            text::decode_string(&t[start..end], &mut self.s.decoded);
             &self.s.decoded
         } else {
-            &self.t[raw]
+            &t[start..end]
         };
-        self.member = match name {
+        Some(match name {
             b"timestamp" => Member::Timestamp,
             b"taskId" => Member::TaskId,
             _ => Member::Other,
-        };
-        self.member_start = self.pos;
-        Some(())
+        })
+    }
+
+    /// Notes the key `t[start..end]` of a so far canonical text in `frame`, clearing
+    /// `canonical` when V8 would write the keys in another order or fewer of them.
+    #[inline(always)]
+    fn note_key(&mut self, frame: &mut Frame, start: usize, end: usize) {
+        let t = self.t;
+        let key = &t[start..end];
+        // Canonical keys are written in V8's order, and each once: array indices first,
+        // ascending, then the others.
+        if let Some(b'0'..=b'9') = key.first() {
+            if let Some(i) = array_index(key) {
+                if !frame.seen_named && u64::from(i) >= frame.next_index {
+                    frame.next_index = u64::from(i) + 1;
+                } else {
+                    self.canonical = false;
+                }
+                return;
+            }
+        }
+        // Canonical keys are equal exactly when their raw texts are.
+        frame.seen_named = true;
+        let hash = hash_key(t, start, end);
+        let bit = 1u64 << (hash >> 58);
+        if frame.seen_hashes & bit != 0
+            && self.s.keys[frame.keys_start..]
+                .iter()
+                .any(|&(h, a, b)| h == hash && &t[a..b] == key)
+        {
+            self.canonical = false;
+        }
+        frame.seen_hashes |= bit;
+        self.s.keys.push((hash, start, end));
     }
 
     /// Parses the rest of a string literal, `pos` being just after the opening quote; leaves
     /// `pos` after the closing quote. Tells whether the literal holds escapes.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Option<bool> {
         let t = self.t;
         let mut escaped = false;
+        let mut i = self.pos;
         loop {
-            let i = find_string_special(t, self.pos);
-            match t.get(i)? {
+            i = find_string_special_or_high(t, i);
+            match *t.get(i)? {
                 b'"' => {
                     self.pos = i + 1;
                     return Some(escaped);
                 }
                 b'\\' => {
                     escaped = true;
-                    self.pos = self.escape(i)?;
+                    i = self.escape(i)?;
                 }
+                0x80.. => i = self.non_ascii(i),
                 _ => return None, // a raw control character
             }
         }
+    }
+
+    /// Skips the run of non-ASCII bytes at `i`, clearing `canonical` if it is not UTF-8;
+    /// returns where the run ends. A UTF-8 sequence holds no ASCII byte, so the text is UTF-8
+    /// exactly when each such run is.
+    #[cold]
+    #[inline(never)]
+    fn non_ascii(&mut self, i: usize) -> usize {
+        let t = self.t;
+        let end = t[i..]
+            .iter()
+            .position(|&c| c < 0x80)
+            .map_or(t.len(), |n| i + n);
+        if self.canonical && std::str::from_utf8(&t[i..end]).is_err() {
+            self.canonical = false;
+        }
+        end
     }
 
     /// Checks the escape at `t[i] == '\\'`; returns the position after it.
@@ -368,7 +433,7 @@ impl<'t, 's> Scanner<'t, 's> {
 
 /// A hash of the key `t[start..end]` from at most two word loads (only to skip most key
 /// comparisons, so it need not be strong).
-#[inline]
+#[inline(always)]
 fn hash_key(t: &[u8], start: usize, end: usize) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let load = |i: usize| u64::from_le_bytes(t[i..i + 8].try_into().unwrap());

@@ -533,3 +533,126 @@ proptest! {
         prop_assert!(start <= bytes.len());
     }
 }
+
+// ---- the optimized scanner against the reference one ----------------------------------------
+
+/// RunEvent-like lines as the storage engine reads them, with pieces spliced in that take the
+/// scanner off its fast paths: non-ASCII and invalid UTF-8, escapes, control bytes, repeated
+/// and integer-like keys at depth 1 and 2, whitespace.
+fn event_line() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop::sample::select(vec![
+        &b""[..],
+        b"\xc3\xa9",
+        b"\xe2\x80\xa8",
+        b"\xf0\x9f\x98\x80",
+        b"\xff",
+        b"\xed\xa0\x80",
+        b"\xe2\x80",
+        b"\x01",
+        b"\x1f",
+        b"\x7f",
+        b"\\n",
+        b"\\u0041",
+        b"\\ud800",
+        b"\\\"",
+        b"\"",
+        b"\\",
+        b" ",
+        b",",
+        b":",
+        b"\"taskId\":1,",
+        b"\"timestamp\":2,",
+        b"\"eventId\":3,",
+        b"\"0\":1,",
+        b"\"7\":1,",
+        b"\"01\":1,",
+        b"\"tim\\u0065stamp\":5,",
+        b"{\"a\":1,\"a\":2}",
+        b"{\"1\":1,\"0\":2}",
+        b"{\"b\":1,\"a\":2}",
+    ]);
+    (
+        0u64..2_000_000_000_000,
+        0u32..100_000,
+        prop::collection::vec((any::<prop::sample::Index>(), piece), 0..4),
+    )
+        .prop_map(|(ts, n, cuts)| {
+            let mut line = format!(
+                concat!(
+                    r#"{{"eventId":"{:08x}-3b1f-4c2e-9a7d","taskId":"task-{}","retrievedRuleIds":["R001","R014"],"#,
+                    r#""diffSummary":{{"linesAdded":{},"filesChanged":2}},"violations":[],"#,
+                    r#""outcomeAccepted":true,"reworkLines":null,"timestamp":{},"sessionId":"s-{}"}}"#
+                ),
+                n,
+                n % 500,
+                n % 300,
+                ts,
+                n % 17
+            )
+            .into_bytes();
+            for (at, insert) in cuts {
+                let i = at.index(line.len() + 1);
+                line.splice(i..i, insert.iter().copied());
+            }
+            line
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn scan_agrees_with_the_reference_scanner_on_generated_texts(text in json_text()) {
+        prop_assert_eq!(scan(&text), super::scan_ref::scan(&text));
+    }
+
+    #[test]
+    fn scan_agrees_with_the_reference_scanner_on_mangled_event_lines(text in event_line()) {
+        prop_assert_eq!(scan(&text), super::scan_ref::scan(&text), "{:?}", String::from_utf8_lossy(&text));
+    }
+
+    #[test]
+    fn scan_agrees_with_the_reference_scanner_on_mangled_texts(
+        text in json_text(),
+        cuts in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(vec![
+            &b""[..], b",", b"]", b"}", b"\"", b"\\", b"0", b"\xff", b"\xc3\xa9", b"\x01", b" ", b":", b"{", b"[",
+        ])), 1..3),
+    ) {
+        let mut text = text;
+        for (at, insert) in cuts {
+            let i = at.index(text.len() + 1);
+            let end = (i + 1).min(text.len());
+            text.splice(i..end, insert.iter().copied());
+        }
+        prop_assert_eq!(scan(&text), super::scan_ref::scan(&text), "{:?}", String::from_utf8_lossy(&text));
+    }
+
+    #[test]
+    fn string_specials_are_found_where_a_byte_loop_finds_them(
+        bytes in prop::collection::vec(prop_oneof![
+            4 => 0x20u8..0x7f,
+            1 => any::<u8>(),
+            1 => prop::sample::select(vec![b'"', b'\\', 0x1f, 0x20, 0x7f, 0x80, 0x9f, 0xa0, 0xff]),
+        ], 0..40),
+        from in any::<prop::sample::Index>(),
+    ) {
+        let i = from.index(bytes.len() + 1);
+        let want = (i..bytes.len())
+            .find(|&j| matches!(bytes[j], b'"' | b'\\' | 0..0x20 | 0x80..))
+            .unwrap_or(bytes.len());
+        prop_assert_eq!(text::find_string_special_or_high(&bytes, i), want);
+    }
+}
+
+proptest! {
+    #[test]
+    fn short_integers_parse_as_the_general_number_parser_reads_them(
+        n in prop_oneof![any::<i64>(), -999_999_999_999_999i64..=999_999_999_999_999, -9i64..=9],
+        zeros in 0usize..2,
+    ) {
+        let token = if n == 0 && zeros == 1 { "-0".to_string() } else { n.to_string() };
+        let want: f64 = token.parse().unwrap();
+        let got = text::parse_number(token.as_bytes());
+        prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", token);
+    }
+}

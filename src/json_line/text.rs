@@ -71,6 +71,52 @@ pub fn find_string_special(s: &[u8], mut i: usize) -> usize {
     s.len()
 }
 
+/// As [`find_string_special`], but also stops at the first non-ASCII byte (>= 0x80).
+///
+/// Without `& !x`, the control-byte test also flags bytes >= 0xa0, which are non-ASCII, and
+/// still flags the lowest byte below 0x20 exactly.
+#[inline(always)]
+pub fn find_string_special_or_high(s: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        while i + 16 <= s.len() {
+            // SAFETY: SSE2 is part of x86_64; the 16 bytes read are in `s`, as just checked.
+            let m = unsafe {
+                let v = _mm_loadu_si128(s.as_ptr().add(i).cast());
+                let q = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+                let b = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+                // As signed bytes, the control bytes and the non-ASCII ones are those below 0x20.
+                let c = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+                _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b), c))
+            };
+            if m != 0 {
+                return i + m.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+    }
+    while let Some(chunk) = s.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap());
+        let q = x ^ (LO * b'"' as u64);
+        let b = x ^ (LO * b'\\' as u64);
+        let m =
+            (q.wrapping_sub(LO) & !q) | (b.wrapping_sub(LO) & !b) | x.wrapping_sub(LO * 0x20) | x;
+        let m = m & HI;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = s.get(i) {
+        if c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c) {
+            return i;
+        }
+        i += 1;
+    }
+    s.len()
+}
+
 /// The code unit of the 4 hex digits at `s[i..i + 4]`, if they are hex digits.
 #[inline]
 pub fn hex4(s: &[u8], i: usize) -> Option<u16> {
@@ -218,6 +264,17 @@ fn push_u_escape(u: u32, out: &mut Vec<u8>) {
 
 /// The value of a JSON number token (already validated), correctly rounded as V8 does.
 pub fn parse_number(token: &[u8]) -> f64 {
+    // Integers of up to 15 digits (timestamps) are exact doubles: no rounding to get right.
+    let (negative, digits) = match token {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, token),
+    };
+    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) {
+        let v = digits
+            .iter()
+            .fold(0u64, |v, &d| v * 10 + u64::from(d - b'0')) as f64;
+        return if negative { -v } else { v };
+    }
     // A validated number token is ASCII, and JSON number syntax is a subset of Rust's.
     std::str::from_utf8(token)
         .ok()
