@@ -2,18 +2,8 @@
 // the files the original would have written, so fixture setup is never part of a measurement.
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { prng } from '../__test__/helpers/prng.mjs'
 
-// mulberry32: tiny seeded PRNG, so every run (and both implementations) sees the same bytes.
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const HEX = '0123456789abcdef'
 const hex = (rand, n) => {

@@ -16,16 +16,7 @@
 // patterns, some touched files are package manifests, and violations come from a skewed set of
 // rules so that rankings have both repeats and ties.
 
-function mulberry32(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from './prng.mjs'
 
 const INTENTS = ['bug-fix', 'feature', 'refactor', 'security', 'performance', 'testing', 'docs', 'deployment', 'architecture', 'debug', 'general']
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info']
@@ -44,7 +35,7 @@ const DESCRIPTIONS = ['Edit outside task scope', 'Tests skipped', 'Forbidden com
 
 export function makeEvent(i, opts = {}) {
   const { seed = 1, taskIdCount = 50, baseTime = 1_700_000_000_000, eventId = true, fractionalRework = false } = opts
-  const rnd = mulberry32(Math.imul(seed, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b))
+  const rnd = prng(Math.imul(seed, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b))
   const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1))
   const pick = (list) => list[Math.floor(rnd() * list.length)]
   const hex = (n) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('')

@@ -2,6 +2,8 @@
 // with what these tests need to control on top: timestamps that rise by exactly 1 s from a
 // fixed base unless given, seven task ids unless given, and any extra fields.
 import { makeEvent } from './events.mjs'
+import { prng } from './prng.mjs'
+export { prng }
 
 const BASE_TS = 1_700_000_000_000
 
@@ -13,17 +15,6 @@ export function runEvents(n, opts) {
   return Array.from({ length: n }, (_, i) => runEvent(i, typeof opts === 'function' ? opts(i) : opts))
 }
 
-/** A small seeded PRNG (mulberry32), so shuffled inputs are the same on every run. */
-export function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export function shuffled(array, seed) {
   const rnd = prng(seed)
