@@ -1,12 +1,13 @@
 // Runs the same calls on the original RunLedger and evaluators and on ours, and requires equal
 // results: values, key order (compared through JSON text as well) and float bits. Event ids are
 // random on both sides, so they are checked for shape and then normalized away.
-import { test, describe, afterEach } from 'node:test'
+import { test, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import * as oursLedger from '../lib/run-ledger.js'
 import * as oursEvaluators from '../lib/evaluators.js'
 import { loadOriginal } from './helpers/original.mjs'
 import { makeEvent, makeEvents } from './helpers/events.mjs'
+import { freezeClock } from './helpers/clock.mjs'
 
 const { ledger: origLedger } = await loadOriginal()
 const impls = {
@@ -38,14 +39,6 @@ function normalizeIds(value) {
   return out
 }
 
-let realNow = Date.now
-afterEach(() => {
-  Date.now = realNow
-})
-function freezeClock(ms) {
-  realNow = Date.now
-  Date.now = () => ms
-}
 
 const withoutIds = (n, seed, opts = {}) => makeEvents(n, seed, { ...opts, eventId: false })
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { EventStore, PersistentLedger, createPersistentLedger } from '../index.js'
 import { makeEvent, makeEvents } from './helpers/events.mjs'
+import { prng } from './helpers/prng.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const childPath = (name) => join(here, 'children', name)
@@ -26,17 +27,6 @@ const eventsFile = (dir) => join(dir, 'events.ndjson')
 const fileText = (dir) => (existsSync(eventsFile(dir)) ? readFileSync(eventsFile(dir), 'utf8') : null)
 const statSize = (dir) => readFileSync(eventsFile(dir)).length
 const linesOf = (events) => events.map((e) => JSON.stringify(e) + '\n').join('')
-
-function mulberry32(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Resolves when `promise` does, rejects if that takes longer than `ms`. */
 function within(ms, promise, what) {
@@ -121,7 +111,7 @@ describe('bursts and crashes (child processes)', () => {
   // a seeded generator): every printed event must be on disk, in order, and the directory must
   // read cleanly, also for the next PersistentLedger that opens it.
   test('SIGKILL at a random moment: every event whose logEvent returned is on disk, in order (10 rounds)', async () => {
-    const rnd = mulberry32(20240607)
+    const rnd = prng(20240607)
     for (let round = 0; round < 10; round++) {
       const dir = newDir()
       const killAfterLines = 1 + Math.floor(rnd() * 60)
@@ -146,7 +136,7 @@ describe('bursts and crashes (child processes)', () => {
   // writes to catch up. Each batch follows a pause and a flush(), after which the store's
   // worker has released its lock: the moment an append could be queued instead of written.
   test('SIGKILL right after the calls returned, after an idle pause and flush(): nothing lost (10 rounds)', async () => {
-    const rnd = mulberry32(7)
+    const rnd = prng(7)
     for (let round = 0; round < 10; round++) {
       const dir = newDir()
       const killAfter = 1 + Math.floor(rnd() * 8)

@@ -9,7 +9,7 @@
 // (the original never writes it); an unserializable event is refused with a TypeError (the
 // original keeps it in memory and silently fails to write it); getStorageStats().storageSizeBytes
 // counts index.json's extra field.
-import { test, describe, after, afterEach } from 'node:test'
+import { test, describe, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +17,7 @@ import { join } from 'node:path'
 import * as oursModule from '../index.js'
 import { loadOriginal } from './helpers/original.mjs'
 import { makeEvent, makeEvents } from './helpers/events.mjs'
+import { freezeClock, realDateNow } from './helpers/clock.mjs'
 
 const { persistence: original, ledger: originalLedger } = await loadOriginal()
 const impls = { original: { ...original, RunLedger: originalLedger.RunLedger }, ours: oursModule }
@@ -26,14 +27,6 @@ after(() => rmSync(root, { recursive: true, force: true }))
 let dirs = 0
 const newDir = (name) => join(root, `${++dirs}-${name}`)
 
-let realNow = Date.now
-afterEach(() => {
-  Date.now = realNow
-})
-function freezeClock(ms) {
-  realNow = Date.now
-  Date.now = () => ms
-}
 
 const eventsPath = (dir) => join(dir, 'events.ndjson')
 const indexPath = (dir) => join(dir, 'index.json')
@@ -61,9 +54,9 @@ function same(actual, expected, message) {
 
 /** Polls `cond` until it holds; fails with `what` after the deadline. */
 async function waitFor(cond, what, timeoutMs = 15_000) {
-  const deadline = realNow() + timeoutMs
+  const deadline = realDateNow() + timeoutMs
   while (!cond()) {
-    if (realNow() > deadline) assert.fail(`timed out waiting for ${what}`)
+    if (realDateNow() > deadline) assert.fail(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
