@@ -2,15 +2,18 @@ import { join } from 'node:path'
 import { makeEvents } from '../events.mjs'
 import { countLines, timed, yielder } from '../measure.mjs'
 
-export const title = 'AppendLog append of 100 entries per call, sustained'
+export const title = 'AppendLog append of 100 entries per call, sustained (RunEvent entries)'
 export const how =
   '`createAppendLog(file)` on an empty directory; 3,000 calls of `await log.append(100 events)`; entries/s. Checked: `lastSeq` and lines on disk after `close()`.'
 export const impls = ['native']
 export const target = { text: '>= 500,000 entries/s', met: ({ native }) => native.ok && native.value >= 500_000 }
 
-export async function run({ dir, quick, lib }) {
+export const run = (args) => appendBatches(args, (pool) => pool)
+
+/** Sustained `append` of 100 entries per call; `shape` maps RunEvents to the entries appended. */
+export async function appendBatches({ dir, quick, lib }, shape) {
   const calls = quick ? 200 : 3_000
-  const pool = makeEvents(10_000)
+  const pool = shape(makeEvents(10_000))
   const batches = []
   for (let i = 0; i < 100; i++) batches.push(pool.slice(i * 100, i * 100 + 100))
   const file = join(dir, 'history.jsonl')
