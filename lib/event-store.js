@@ -40,30 +40,31 @@ class EventStore {
     } catch (err) {
       return Promise.reject(err)
     }
-    // Appends made in one synchronous burst share one write, at the end of the burst; each
-    // promise settles only once its line is written.
+    // Appends made in one synchronous burst share one write, at the end of the burst, and one
+    // promise, settled once their lines are written.
     if (this.#burst === null) {
-      this.#burst = { lines: '', waiters: [] }
+      let settle
+      const promise = new Promise((resolve, reject) => {
+        settle = { resolve, reject }
+      })
+      this.#burst = { lines: [], promise, settle }
       queueMicrotask(() => this.#writeBurst())
     }
-    this.#burst.lines += line
-    return new Promise((resolve, reject) => this.#burst.waiters.push({ resolve, reject }))
+    this.#burst.lines.push(line)
+    return this.#burst.promise
   }
 
   #burst = null
 
   #writeBurst() {
-    const { lines, waiters } = this.#burst
+    const { lines, settle } = this.#burst
     this.#burst = null
-    const settle = (err) => {
-      for (const w of waiters) err ? w.reject(err) : w.resolve()
-    }
     try {
-      const queued = this._writeLines(lines)
-      if (queued === null) settle()
-      else queued.then(() => settle(), settle)
+      const queued = this._writeLines(lines.length === 1 ? lines[0] : lines.join(''))
+      if (queued === null) settle.resolve()
+      else queued.then(settle.resolve, settle.reject)
     } catch (err) {
-      settle(err)
+      settle.reject(err)
     }
   }
 
