@@ -17,6 +17,7 @@
 
 mod canon;
 mod scan;
+mod skim;
 mod text;
 
 /// The straightforward scanner the optimized one replaced, kept as a test oracle.
@@ -67,6 +68,13 @@ pub fn trim_js(line: &[u8]) -> &[u8] {
 /// (after Node's lossy UTF-8 decoding of the file).
 pub fn scan(text: &[u8]) -> Option<LineScan> {
     scan::scan(text)
+}
+
+/// `scan(text)?.timestamp` for any text `scan` accepts, many times faster: the root object's
+/// members are walked without validating anything. On other texts the result means nothing
+/// (callers validate with [`scan`] what they keep), but it never panics.
+pub fn skim_timestamp(text: &[u8]) -> Option<f64> {
+    skim::skim_timestamp(text)
 }
 
 /// Appends `JSON.stringify(JSON.parse(text))` to `out`. `text` must have passed [`scan`]; on a

@@ -656,3 +656,87 @@ proptest! {
         prop_assert_eq!(got.to_bits(), want.to_bits(), "{}", token);
     }
 }
+
+// ---- skimming the timestamp against scanning the line -----------------------------------------
+
+/// The skimmed timestamp, where `scan` accepts the text: the same bits (NaN never occurs).
+fn skim_agrees(text: &[u8]) -> Result<(), TestCaseError> {
+    let skimmed = skim_timestamp(text);
+    if let Some(info) = scan(text) {
+        prop_assert_eq!(
+            skimmed.map(f64::to_bits),
+            info.timestamp.map(f64::to_bits),
+            "{:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn skim_reads_the_last_top_level_timestamp() {
+    for (text, want) in [
+        (&br#"{"timestamp":5}"#[..], Some(5.0)),
+        (br#" { "timestamp" : -1.5e3 , "a" : 1 } "#, Some(-1500.0)),
+        (br#"{"timestamp":5,"timestamp":"x"}"#, None),
+        (br#"{"timestamp":"x","timestamp":7}"#, Some(7.0)),
+        (br#"{"a":{"timestamp":1},"b":["timestamp",2]}"#, None),
+        (br#"{"a":"}{\"","timestamp":3}"#, Some(3.0)),
+        (br#"{"time\u0073tamp":4}"#, Some(4.0)),
+        (br#"{"timestamp":1,"x\n":2,"timestamp":9}"#, Some(9.0)),
+        (br#"[{"timestamp":1}]"#, None),
+        (b"{}", None),
+        (br#"{"timestamp":-0}"#, Some(-0.0)),
+    ] {
+        assert_eq!(
+            skim_timestamp(text).map(f64::to_bits),
+            want.map(f64::to_bits),
+            "{}",
+            String::from_utf8_lossy(text)
+        );
+        assert!(scan(text).is_some());
+        skim_agrees(text).unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn skim_agrees_with_scan_on_generated_texts(text in json_text()) {
+        skim_agrees(&text)?;
+    }
+
+    #[test]
+    fn skim_agrees_with_scan_on_generated_objects_with_timestamps(
+        members in prop::collection::vec((prop::sample::select(vec![
+            "\"timestamp\"", "\"time\\u0073tamp\"", "\"a\"", "\"timestamp \"", "\"x\\\"\"",
+        ]), json_text()), 0..5),
+        ws in prop::sample::select(vec!["", " ", "\t", "\r\n"]),
+    ) {
+        let parts: Vec<Vec<u8>> = members
+            .into_iter()
+            .map(|(k, v)| [ws.as_bytes(), k.as_bytes(), ws.as_bytes(), b":", ws.as_bytes(), &v, ws.as_bytes()].concat())
+            .collect();
+        let text = [b"{".to_vec(), parts.join(&b","[..]), b"}".to_vec()].concat();
+        prop_assert!(scan(&text).is_some(), "{:?}", String::from_utf8_lossy(&text));
+        skim_agrees(&text)?;
+    }
+
+    #[test]
+    fn skim_agrees_with_scan_on_mangled_event_lines(text in event_line()) {
+        skim_agrees(&text)?;
+    }
+
+    #[test]
+    fn skim_never_panics(
+        bytes in prop::collection::vec(prop_oneof![
+            2 => prop::sample::select(b"{}[]\",:\\ 0-.e9tamps".to_vec()),
+            1 => any::<u8>(),
+        ], 0..48),
+        timestamp_first in any::<bool>(),
+    ) {
+        let bytes = if timestamp_first { [&b"{\"timestamp\":"[..], &bytes].concat() } else { bytes };
+        let _ = skim_timestamp(&bytes);
+    }
+}
