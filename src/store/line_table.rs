@@ -119,46 +119,18 @@ impl LineTable {
         }
     }
 
-    /// `scan`, on every core for inputs big enough to be worth it: whole files (compaction,
-    /// a first read) are scanned at the speed of all cores rather than one.
+    /// `scan`, on every core for inputs big enough to be worth it.
     pub fn scan_parallel(&mut self, bytes: &[u8]) {
-        const MIN_PART: usize = 4 << 20;
-        let cores = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let parts = cores.min(bytes.len() / MIN_PART);
-        if parts < 2 {
-            return self.scan(bytes);
-        }
-        let mut bounds = vec![0usize];
-        for k in 1..parts {
-            let target = (bytes.len() * k / parts).max(*bounds.last().expect("non-empty"));
-            match memchr::memchr(b'\n', &bytes[target..]) {
-                Some(i) => bounds.push(target + i + 1),
-                None => break,
-            }
-        }
-        bounds.push(bytes.len());
         let base = self.scanned_to;
         let with_entries = self.entries.is_some();
-        let tables: Vec<LineTable> = std::thread::scope(|scope| {
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .map(|w| {
-                    let (from, to) = (w[0], w[1]);
-                    scope.spawn(move || {
-                        let mut t = LineTable::fresh(0, with_entries);
-                        t.scanned_to = base + from as u64;
-                        t.scan(&bytes[from..to]);
-                        t
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("scan does not panic"))
-                .collect()
-        });
+        let Some(tables) = super::parallel::per_core(bytes, |from, part| {
+            let mut t = LineTable::fresh(0, with_entries);
+            t.scanned_to = base + from as u64;
+            t.scan(part);
+            t
+        }) else {
+            return self.scan(bytes);
+        };
         for t in tables {
             let moved = self.summary.merge(t.summary);
             if let (Some(mine), Some(theirs)) = (&mut self.entries, t.entries) {
@@ -218,18 +190,33 @@ impl LineTable {
     }
 }
 
-/// Scans `file` from `table.scanned_to` to `end` in blocks through one reused buffer (a whole
-/// file read into fresh memory costs more in page faults than in reading); returns the
-/// unterminated remainder.
+/// Scans `file` from `table.scanned_to` to `end`; returns the unterminated remainder.
 pub fn scan_file(
     file: &std::fs::File,
     table: &mut LineTable,
     end: u64,
 ) -> std::io::Result<Vec<u8>> {
+    let from = table.scanned_to;
+    feed_file(file, from, end, |bytes| {
+        table.scan_parallel(bytes);
+        table.scanned_to
+    })
+}
+
+/// Feeds `file` from `from` to `end` to `scan` in blocks through one reused buffer (a whole
+/// file read into fresh memory costs more in page faults than in reading). `scan` gets the
+/// bytes from where it left off and says up to which file offset it consumed them; returns
+/// the unconsumed remainder.
+pub fn feed_file(
+    file: &std::fs::File,
+    from: u64,
+    end: u64,
+    mut scan: impl FnMut(&[u8]) -> u64,
+) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     const BLOCK: u64 = 8 << 20;
     let mut buf = Vec::new();
-    let mut pos = table.scanned_to;
+    let mut pos = from;
     while pos < end {
         let want = BLOCK.min(end - pos) as usize;
         let old = buf.len();
@@ -237,8 +224,8 @@ pub fn scan_file(
         file.read_exact_at(&mut buf[old..], pos)?;
         pos += want as u64;
         let buf_at = pos - buf.len() as u64;
-        table.scan_parallel(&buf);
-        buf.drain(..(table.scanned_to - buf_at) as usize);
+        let consumed_to = scan(&buf);
+        buf.drain(..(consumed_to - buf_at) as usize);
     }
     Ok(buf)
 }

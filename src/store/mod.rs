@@ -11,6 +11,8 @@ pub mod chunks;
 pub mod index_file;
 pub mod line_table;
 pub mod lock;
+mod parallel;
+mod range_index;
 mod recovery;
 mod rewrite;
 pub mod worker;
@@ -24,8 +26,9 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use line_table::LineTable;
 use lock::{DirLocks, HeldLock, LockFileState};
+use range_index::RangeIndex;
 
-use crate::fsutil;
+use crate::{fsutil, json_line};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
@@ -50,6 +53,8 @@ pub struct EventStore {
     held: Mutex<Option<HeldLock>>,
     holds_lock: AtomicBool,
     table: Mutex<Option<LineTable>>,
+    /// For range reads while `table` has no per-line entries.
+    range_index: Mutex<RangeIndex>,
     /// `(inode, bytes)` of the events file that `index.json` was last written for by this store.
     index_written: Mutex<Option<(u64, u64)>>,
 }
@@ -60,6 +65,41 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 fn not_found(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::NotFound
+}
+
+/// A line a range read may return.
+struct Hit {
+    offset: u64,
+    len: u32,
+    /// `Some(canonical)` once known valid; `None` while still to be validated.
+    canonical: Option<bool>,
+}
+
+/// Appends the valid lines among `hits` (in file order) to the JSON array being written to
+/// `out`, reading the span they cover at once: hits of a time range are usually contiguous.
+fn push_hits(file: &File, hits: &[Hit], out: &mut Vec<u8>) -> io::Result<()> {
+    let (Some(first), Some(last)) = (hits.first(), hits.last()) else {
+        return Ok(());
+    };
+    let from = first.offset;
+    let mut buf = vec![0u8; (last.offset + last.len as u64 - from) as usize];
+    file.read_exact_at(&mut buf, from)?;
+    out.reserve(buf.len() + hits.len());
+    for h in hits {
+        let at = (h.offset - from) as usize;
+        let text = &buf[at..at + h.len as usize];
+        let Some(canonical) = h
+            .canonical
+            .or_else(|| Some(json_line::scan(text)?.canonical))
+        else {
+            continue;
+        };
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        line_table::push_line_text(out, text, canonical);
+    }
+    Ok(())
 }
 
 impl EventStore {
@@ -76,6 +116,7 @@ impl EventStore {
             held: Mutex::new(None),
             holds_lock: AtomicBool::new(false),
             table: Mutex::new(None),
+            range_index: Mutex::default(),
             index_written: Mutex::new(None),
         }
     }
@@ -326,32 +367,37 @@ impl EventStore {
             Err(e) if not_found(&e) => return Ok(b"[]".to_vec()),
             Err(e) => return Err(e),
         };
-        let guard = self.current_table(true)?;
-        let table = guard.as_ref().expect("current_table sets it");
-        let entries = table.entries.as_ref().expect("asked for entries");
-        let hits: Vec<_> = entries
-            .iter()
-            .filter(|e| e.ts.is_nan() || (start <= e.ts && e.ts <= end))
-            .collect();
-        let mut out =
-            Vec::with_capacity(2 + hits.iter().map(|e| e.len as usize + 1).sum::<usize>());
-        out.push(b'[');
-        if let (Some(first), Some(last)) = (hits.first(), hits.last()) {
-            // Hits of a time range are usually contiguous: one read of their span.
-            let from = first.offset;
-            let span = (last.offset + last.len as u64 - from) as usize;
-            let mut buf = vec![0u8; span];
-            file.read_exact_at(&mut buf, from)?;
-            for (i, e) in hits.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let at = (e.offset - from) as usize;
-                line_table::push_line_text(&mut out, &buf[at..at + e.len as usize], e.canonical);
-            }
-        }
-        let tail_from = table.scanned_to;
-        drop(guard);
+        let meta = file.metadata()?;
+        let (hits, tail_from): (Vec<Hit>, u64) = if self.has_line_entries(meta.ino(), meta.len()) {
+            let guard = self.current_table(true)?;
+            let table = guard.as_ref().expect("current_table sets it");
+            let entries = table.entries.as_ref().expect("asked for entries");
+            let hits = entries
+                .iter()
+                .filter(|e| e.ts.is_nan() || (start <= e.ts && e.ts <= end))
+                .map(|e| Hit {
+                    offset: e.offset,
+                    len: e.len,
+                    canonical: Some(e.canonical),
+                })
+                .collect();
+            (hits, table.scanned_to)
+        } else {
+            // Skimming every line and validating only the hits costs a fraction of a full scan.
+            let mut index = lock(&self.range_index);
+            index.update(&file, meta.ino(), meta.len())?;
+            let hits = index
+                .candidates(start, end)
+                .map(|l| Hit {
+                    offset: l.offset,
+                    len: l.len,
+                    canonical: None,
+                })
+                .collect();
+            (hits, index.scanned_to)
+        };
+        let mut out = vec![b'['];
+        push_hits(&file, &hits, &mut out)?;
         // A final line without its newline counts, as in the original.
         let size = file.metadata()?.len();
         if size > tail_from {
@@ -366,6 +412,14 @@ impl EventStore {
         }
         out.push(b']');
         Ok(out)
+    }
+
+    /// Whether the line table of the file `(inode, size)` has per-line entries to bring up to
+    /// date, which is cheaper than any other way to a range.
+    fn has_line_entries(&self, inode: u64, size: u64) -> bool {
+        lock(&self.table)
+            .as_ref()
+            .is_some_and(|t| t.inode == inode && t.scanned_to <= size && t.entries.is_some())
     }
 
     /// fdatasync of the events file: what was appended so far survives a machine crash.
@@ -467,6 +521,7 @@ impl EventStore {
                 fsutil::remove_if_exists(p)?;
             }
             *lock(&self.table) = None;
+            *lock(&self.range_index) = RangeIndex::default();
             *lock(&self.index_written) = None;
             lock(&self.write).forget_file();
             Ok(())

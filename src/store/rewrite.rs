@@ -126,6 +126,7 @@ impl EventStore {
         fsutil::write_atomic(&self.index_path, &index, false)?;
         *lock(&self.index_written) = Some((table.inode, table.scanned_to));
         *lock(&self.table) = Some(table);
+        *lock(&self.range_index) = Default::default();
         lock(&self.write).forget_file();
         Ok(())
     }

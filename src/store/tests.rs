@@ -222,3 +222,148 @@ fn appends_survive_concurrent_rewrites() {
     assert_eq!(distinct.len(), 4500);
     assert_eq!(s.stats().unwrap().event_count, 4500);
 }
+
+/// Range reads through the skimmed index give byte for byte what the full line table gives,
+/// on files holding every kind of line a reader must skip or keep.
+#[test]
+fn range_reads_by_skimming_equal_range_reads_by_the_line_table() {
+    use proptest::prelude::*;
+    use std::io::Write;
+    let line = prop::sample::select(vec![
+        &b"{\"timestamp\":1,\"taskId\":\"a\"}"[..],
+        b"{\"taskId\":\"b\",\"timestamp\":2}",
+        b"{\"timestamp\":3,\"nested\":{\"timestamp\":9,\"s\":\"}]\\\"\"}}",
+        b"{\"timestamp\":4,\"timestamp\":\"x\"}",
+        b"{\"timestamp\":\"x\",\"timestamp\":5}",
+        b"{\"timestamp\":null}",
+        b"{\"timestamp\":\"6\"}",
+        b"{\"taskId\":\"no timestamp\"}",
+        b"{\"time\\u0073tamp\":7}",
+        b"{\"timestamp\":-0}",
+        b"{\"timestamp\":2.5e0}",
+        b"{\"timestamp\":1e400}",
+        b"  {\"timestamp\":3}\t\r",
+        b"\xef\xbb\xbf{\"timestamp\":4}",
+        b"{\"timestamp\":5,\"a\":\"\xff\xc3\"}",
+        b"{\"timestamp\":5,\"a\":\"\xc3\xa9\"}",
+        b"{\"timestamp\":6}\xff",
+        b"{\"timestamp\":6,",
+        b"{\"timestamp\":7}}",
+        b"{\"timestamp\":01}",
+        b"{\"timestamp\":8,\"a\":\"\x01\"}",
+        b"garbage",
+        b"5",
+        b"[{\"timestamp\":1}]",
+        b"\"text\"",
+        b"",
+        b"   ",
+    ]);
+    let tail = prop::sample::select(vec![
+        &b""[..],
+        b"{\"timestamp\":4}",
+        b"{\"timestamp\":4",
+        b"  {\"timestamp\":\"x\"} ",
+        b"{\"timestamp\":4,\"a\":\"\xff\"}",
+    ]);
+    let bound = prop::sample::select(vec![
+        f64::NEG_INFINITY,
+        -1.0,
+        -0.0,
+        0.0,
+        1.0,
+        2.0,
+        2.5,
+        3.0,
+        4.0,
+        5.0,
+        7.0,
+        8.0,
+        f64::INFINITY,
+        f64::NAN,
+    ]);
+    let case = (
+        prop::collection::vec(line.clone(), 0..40),
+        tail,
+        prop::collection::vec((bound.clone(), bound), 1..12),
+        prop::collection::vec(line, 0..5),
+    );
+    proptest!(ProptestConfig::with_cases(300), |((lines, tail, ranges, more) in case)| {
+        let dir = tempfile::tempdir().unwrap();
+        let events = dir.path().join("events.ndjson");
+        let mut text = lines.join(&b"\n"[..]);
+        if !lines.is_empty() {
+            text.push(b'\n');
+        }
+        text.extend_from_slice(tail);
+        std::fs::write(&events, &text).unwrap();
+        let by_table = EventStore::new(dir.path());
+        by_table.read_all_json().unwrap();
+        let by_skim = EventStore::new(dir.path());
+        let check = |ranges: &[(f64, f64)]| -> Result<(), TestCaseError> {
+            for &(start, end) in ranges {
+                let want = by_table.read_range_json(start, end).unwrap();
+                let got = by_skim.read_range_json(start, end).unwrap();
+                prop_assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want),
+                    "[{}, {}]",
+                    start,
+                    end
+                );
+                prop_assert_eq!(got, want);
+            }
+            Ok(())
+        };
+        check(&ranges)?;
+        prop_assert!(lock(&by_table.table).as_ref().unwrap().entries.is_some());
+        prop_assert!(lock(&by_skim.table).as_ref().is_none_or(|t| t.entries.is_none()));
+        // Appended lines (ending the tail) are picked up incrementally.
+        let mut extra = b"\n".to_vec();
+        for l in &more {
+            extra.extend_from_slice(l);
+            extra.push(b'\n');
+        }
+        std::fs::OpenOptions::new().append(true).open(&events).unwrap().write_all(&extra).unwrap();
+        check(&ranges)?;
+        // A replaced file is skimmed afresh.
+        let mut shorter = more.join(&b"\n"[..]);
+        shorter.push(b'\n');
+        let tmp = dir.path().join("tmp");
+        std::fs::write(&tmp, &shorter).unwrap();
+        std::fs::rename(&tmp, &events).unwrap();
+        by_table.read_all_json().unwrap();
+        check(&ranges)?;
+    });
+}
+
+#[test]
+fn range_reads_of_big_files_skim_on_every_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = Vec::new();
+    for i in 0..150_000u64 {
+        text.extend_from_slice(
+            format!(
+                "{{\"taskId\":\"t{}\",\"pad\":\"{:060}\",\"timestamp\":{}}}\n",
+                i % 7,
+                0,
+                (i * 7919) % 100_000
+            )
+            .as_bytes(),
+        );
+        if i % 10_007 == 0 {
+            text.extend_from_slice(b"{\"timestamp\":5\n\n{\"timestamp\":\"x\"}\n");
+        }
+    }
+    assert!(text.len() > 12 << 20, "big enough to be split");
+    std::fs::write(dir.path().join("events.ndjson"), &text).unwrap();
+    let by_table = EventStore::new(dir.path());
+    by_table.read_all_json().unwrap();
+    let by_skim = EventStore::new(dir.path());
+    for (start, end) in [(0.0, 10.0), (500.0, 90_000.0), (-1.0, 1e9), (7.0, 3.0)] {
+        assert!(
+            by_table.read_range_json(start, end).unwrap()
+                == by_skim.read_range_json(start, end).unwrap()
+        );
+    }
+    assert_eq!(lock(&by_skim.range_index).lines.len(), 150_000 + 2 * 15);
+}
