@@ -1,50 +1,55 @@
 //! The top-level `timestamp` of a line without validating it: a walk over the root object's
-//! members that skips every value by its brackets and string quotes alone. For a range read,
-//! which must validate only the lines it returns, this is most of the work per line.
+//! members that skips every value by its brackets and string quotes alone.
+//!
+//! The walk goes backwards, from the closing brace: `JSON.parse` keeps the last of repeated
+//! keys, so the first `timestamp` key met from the end is the answer, and event lines (whose
+//! `timestamp` comes late) are mostly left unread. In valid JSON a quote is escaped exactly when
+//! an odd number of backslashes precedes it, so strings are as easy to cross backwards.
 
-use super::text::{find_string_special, parse_number};
+use super::text::parse_number;
 
 pub fn skim_timestamp(t: &[u8]) -> Option<f64> {
-    let mut i = skip_ws(t, 0);
-    if t.get(i) != Some(&b'{') {
+    let open = skip_ws(t, 0);
+    if t.get(open) != Some(&b'{') {
         return None;
     }
-    i += 1;
-    let mut ts = None;
+    let mut i = rskip_ws(t, t.len());
+    if i <= open + 1 || t[i - 1] != b'}' {
+        return None;
+    }
+    i -= 1;
+    // `t[..i]` ends with the last member not yet crossed, and whitespace.
     loop {
-        i = skip_ws(t, i);
-        if t.get(i) != Some(&b'"') {
-            return ts; // `}` of an empty object, or invalid text
+        let value_end = rskip_ws(t, i);
+        if value_end <= open + 1 {
+            return None; // an empty object
         }
-        let key_start = i + 1;
-        let key_end = find_string_special(t, key_start);
-        match t.get(key_end)? {
-            b'"' => {}
-            // An escaped key may spell `timestamp`: rare enough to leave to the full scanner.
-            b'\\' => return super::scan(t)?.timestamp,
-            _ => return None,
-        }
-        i = skip_ws(t, key_end + 1);
-        if t.get(i) != Some(&b':') {
+        let value_start = rskip_value(t, value_end)?;
+        let colon = rskip_ws(t, value_start);
+        if colon == 0 || t[colon - 1] != b':' {
             return None;
         }
-        i = skip_ws(t, i + 1);
-        if &t[key_start..key_end] == b"timestamp" {
-            // As `JSON.parse`, the last member of a repeated key wins, even if not a number.
-            ts = match t.get(i)? {
-                b'-' | b'0'..=b'9' => {
-                    let end = number_end(t, i);
-                    Some(parse_number(&t[i..end]))
-                }
+        let key_end = rskip_ws(t, colon - 1);
+        if key_end == 0 || t[key_end - 1] != b'"' {
+            return None;
+        }
+        let key_quote = string_start(t, key_end - 1)?;
+        let key = &t[key_quote + 1..key_end - 1];
+        if memchr::memchr(b'\\', key).is_some() {
+            // An escaped key may spell `timestamp`: rare enough to leave to the full scanner.
+            return super::scan(t)?.timestamp;
+        }
+        if key == b"timestamp" {
+            return match t[value_start] {
+                b'-' | b'0'..=b'9' => Some(parse_number(&t[value_start..value_end])),
                 _ => None,
             };
         }
-        i = skip_value(t, i)?;
-        i = skip_ws(t, i);
-        if t.get(i) != Some(&b',') {
-            return ts;
+        let before = rskip_ws(t, key_quote);
+        if before == 0 || t[before - 1] != b',' {
+            return None; // the opening brace: no `timestamp` member
         }
-        i += 1;
+        i = before - 1;
     }
 }
 
@@ -56,56 +61,59 @@ fn skip_ws(t: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn number_end(t: &[u8], mut i: usize) -> usize {
-    while let Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') = t.get(i) {
-        i += 1;
+/// Where the whitespace that ends `t[..i]` starts.
+#[inline(always)]
+fn rskip_ws(t: &[u8], mut i: usize) -> usize {
+    while i > 0 && matches!(t[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        i -= 1;
     }
     i
 }
 
-/// Past the string whose content starts at `i`.
+/// The opening quote of the string whose closing quote is at `close`.
 #[inline(always)]
-fn skip_string(t: &[u8], mut i: usize) -> Option<usize> {
+fn string_start(t: &[u8], mut close: usize) -> Option<usize> {
     loop {
-        i = find_string_special(t, i);
-        match t.get(i)? {
-            b'"' => return Some(i + 1),
-            b'\\' => i += 2,
-            _ => i += 1, // a raw control byte: invalid, but the end is still the closing quote
+        let q = memchr::memrchr(b'"', &t[..close])?;
+        let backslashes = t[..q].iter().rev().take_while(|&&c| c == b'\\').count();
+        if backslashes % 2 == 0 {
+            return Some(q);
         }
+        close = q;
     }
 }
 
-/// Past the value starting at `i`.
-fn skip_value(t: &[u8], mut i: usize) -> Option<usize> {
-    match t.get(i)? {
-        b'"' => skip_string(t, i + 1),
-        b'{' | b'[' => {
+/// Where the value that ends `t[..end]` starts (`end > 0`).
+fn rskip_value(t: &[u8], end: usize) -> Option<usize> {
+    match t[end - 1] {
+        b'"' => string_start(t, end - 1),
+        b'}' | b']' => {
             let mut depth = 0usize;
+            let mut i = end;
             loop {
-                match t.get(i)? {
-                    b'"' => {
-                        i = skip_string(t, i + 1)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
+                i = i.checked_sub(1)?;
+                match t[i] {
+                    b'"' => i = string_start(t, i)?,
+                    b'}' | b']' => depth += 1,
+                    b'{' | b'[' => {
                         depth -= 1;
                         if depth == 0 {
-                            return Some(i + 1);
+                            return Some(i);
                         }
                     }
                     _ => {}
                 }
-                i += 1;
             }
         }
         _ => {
-            while let Some(&c) = t.get(i) {
-                if c == b',' || c == b'}' || c <= b' ' {
-                    break;
-                }
-                i += 1;
+            let mut i = end;
+            while i > 0
+                && !matches!(
+                    t[i - 1],
+                    b':' | b',' | b'{' | b'[' | b' ' | b'\t' | b'\n' | b'\r'
+                )
+            {
+                i -= 1;
             }
             Some(i)
         }

@@ -737,6 +737,7 @@ proptest! {
         timestamp_first in any::<bool>(),
     ) {
         let bytes = if timestamp_first { [&b"{\"timestamp\":"[..], &bytes].concat() } else { bytes };
+        let _ = skim_timestamp(&[&bytes[..], b"}"].concat());
         let _ = skim_timestamp(&bytes);
     }
 }
