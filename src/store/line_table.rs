@@ -146,21 +146,12 @@ impl LineTable {
     /// Scans `bytes`, which start at file offset `self.scanned_to`, up to their last `\n`; an
     /// unterminated remainder is left for later (it may still be being written).
     pub fn scan(&mut self, bytes: &[u8]) {
-        let base = self.scanned_to;
+        let (lines, covered) = complete_lines(bytes, self.scanned_to);
         let mut canon = Vec::new();
-        let mut start = 0usize;
-        for nl in memchr::memchr_iter(b'\n', bytes) {
-            let line = &bytes[start..nl];
-            let line_start = start;
-            start = nl + 1;
-            let trimmed = json_line::trim_js(line);
-            if trimmed.is_empty() {
-                continue;
-            }
+        for (offset, trimmed) in lines {
             let Some(info) = json_line::scan(trimmed) else {
                 continue;
             };
-            let lead = trimmed.as_ptr() as usize - line.as_ptr() as usize;
             let ts = info.timestamp.unwrap_or(f64::NAN);
             let task_id: &[u8] = match &info.task_id {
                 None => b"null",
@@ -179,15 +170,30 @@ impl LineTable {
             if let Some(entries) = &mut self.entries {
                 entries.push(LineEntry {
                     task,
-                    offset: base + (line_start + lead) as u64,
+                    offset,
                     len: trimmed.len() as u32,
                     ts,
                     canonical: info.canonical,
                 });
             }
         }
-        self.scanned_to = base + start as u64;
+        self.scanned_to += covered as u64;
     }
+}
+
+/// The complete lines of `bytes` (which start at file offset `base`) that are not blank, trimmed
+/// as `String.prototype.trim` does, each with the file offset of its trimmed text; and how many
+/// bytes they cover: up to the last `\n`, since a line after it may still be being written.
+pub fn complete_lines(bytes: &[u8], base: u64) -> (impl Iterator<Item = (u64, &[u8])>, usize) {
+    let covered = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
+    let mut start = 0;
+    let lines = memchr::memchr_iter(b'\n', bytes).filter_map(move |nl| {
+        let trimmed = json_line::trim_js(&bytes[start..nl]);
+        start = nl + 1;
+        let at = trimmed.as_ptr() as usize - bytes.as_ptr() as usize;
+        (!trimmed.is_empty()).then_some((base + at as u64, trimmed))
+    });
+    (lines, covered)
 }
 
 /// Scans `file` from `table.scanned_to` to `end`; returns the unterminated remainder.

@@ -75,23 +75,14 @@ impl RangeIndex {
     /// Skims `bytes`, which start at file offset `self.scanned_to`, up to their last `\n`; an
     /// unterminated remainder is left for later (it may still be being written).
     fn skim(&mut self, bytes: &[u8]) {
-        let base = self.scanned_to;
-        let mut start = 0usize;
-        for nl in memchr::memchr_iter(b'\n', bytes) {
-            let line = &bytes[start..nl];
-            let line_start = start;
-            start = nl + 1;
-            let trimmed = json_line::trim_js(line);
-            if trimmed.is_empty() {
-                continue;
-            }
-            let lead = trimmed.as_ptr() as usize - line.as_ptr() as usize;
+        let (lines, covered) = line_table::complete_lines(bytes, self.scanned_to);
+        for (offset, trimmed) in lines {
             self.lines.push(RangeLine {
-                offset: base + (line_start + lead) as u64,
+                offset,
                 len: trimmed.len() as u32,
                 ts: json_line::skim_timestamp(trimmed).unwrap_or(f64::NAN),
             });
         }
-        self.scanned_to = base + start as u64;
+        self.scanned_to += covered as u64;
     }
 }
