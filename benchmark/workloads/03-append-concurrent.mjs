@@ -1,6 +1,6 @@
-import { join } from 'node:path'
 import { makeEvents } from '../events.mjs'
-import { countLines, timed } from '../measure.mjs'
+import { timed } from '../measure.mjs'
+import { appendResult } from '../serial-append.mjs'
 
 export const title = '10,000 append() at once'
 export const how =
@@ -12,15 +12,5 @@ export async function run({ dir, quick, lib }) {
   const events = makeEvents(n)
   const store = lib.createEventStore(dir)
   const { ms, stall } = await timed(() => Promise.all(events.map((e) => store.append(e))))
-  // A fresh instance reads what is on disk, not what the writer remembers.
-  const stats = await lib.createEventStore(dir).getStats()
-  const lines = countLines(join(dir, 'events.ndjson'))
-  return {
-    value: (n / ms) * 1000,
-    unit: 'events/s',
-    better: 'higher',
-    stall,
-    ok: stats.eventCount === n && lines === n,
-    check: `${lines.toLocaleString('en-US')} lines, index says ${stats.eventCount.toLocaleString('en-US')}`,
-  }
+  return appendResult({ dir, lib, n, ms, stall })
 }
