@@ -203,28 +203,31 @@ pub fn scan_file(
     end: u64,
 ) -> std::io::Result<Vec<u8>> {
     let from = table.scanned_to;
-    feed_file(file, from, end, |bytes| {
+    feed_file(file, from, end, SCAN_BLOCK, |bytes| {
         table.scan_parallel(bytes);
         table.scanned_to
     })
 }
 
-/// Feeds `file` from `from` to `end` to `scan` in blocks through one reused buffer (a whole
-/// file read into fresh memory costs more in page faults than in reading). `scan` gets the
-/// bytes from where it left off and says up to which file offset it consumed them; returns
-/// the unconsumed remainder.
+/// Blocks in which whole files are scanned: large enough that reading is not the cost.
+pub const SCAN_BLOCK: u64 = 8 << 20;
+
+/// Feeds `file` from `from` to `end` to `scan` in blocks of `block` bytes through one reused
+/// buffer (a whole file read into fresh memory costs more in page faults than in reading).
+/// `scan` gets the bytes from where it left off and says up to which file offset it consumed
+/// them; returns the unconsumed remainder.
 pub fn feed_file(
     file: &std::fs::File,
     from: u64,
     end: u64,
+    block: u64,
     mut scan: impl FnMut(&[u8]) -> u64,
 ) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
-    const BLOCK: u64 = 8 << 20;
     let mut buf = Vec::new();
     let mut pos = from;
     while pos < end {
-        let want = BLOCK.min(end - pos) as usize;
+        let want = block.min(end - pos) as usize;
         let old = buf.len();
         buf.resize(old + want, 0);
         file.read_exact_at(&mut buf[old..], pos)?;
@@ -236,13 +239,39 @@ pub fn feed_file(
     Ok(buf)
 }
 
-/// The text `JSON.parse` gives the same value for as the original reading `text`: the line
-/// itself when it is valid UTF-8, else with U+FFFD where Node's decoder puts it.
-pub fn push_line_text(out: &mut Vec<u8>, text: &[u8], known_utf8: bool) {
-    if known_utf8 || std::str::from_utf8(text).is_ok() {
-        out.extend_from_slice(text);
-    } else {
-        out.extend_from_slice(String::from_utf8_lossy(text).as_bytes());
+/// A JSON array of event lines being written, for one `JSON.parse` in JS.
+pub struct JsonArray {
+    out: Vec<u8>,
+}
+
+impl JsonArray {
+    pub fn with_capacity(bytes: usize) -> Self {
+        let mut out = Vec::with_capacity(bytes + 2);
+        out.push(b'[');
+        JsonArray { out }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.len() == 1
+    }
+
+    /// Adds a line as the text `JSON.parse` gives the same value for as the original reading
+    /// it: the line itself when it is valid UTF-8, else with U+FFFD where Node's decoder puts it.
+    pub fn push_line(&mut self, text: &[u8], known_utf8: bool) {
+        if !self.is_empty() {
+            self.out.push(b',');
+        }
+        if known_utf8 || std::str::from_utf8(text).is_ok() {
+            self.out.extend_from_slice(text);
+        } else {
+            self.out
+                .extend_from_slice(String::from_utf8_lossy(text).as_bytes());
+        }
+    }
+
+    pub fn finish(mut self) -> Vec<u8> {
+        self.out.push(b']');
+        self.out
     }
 }
 

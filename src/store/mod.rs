@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use line_table::LineTable;
+use line_table::{JsonArray, LineTable};
 use lock::{DirLocks, HeldLock, LockFileState};
 use range_index::RangeIndex;
 
@@ -75,16 +75,15 @@ struct Hit {
     canonical: Option<bool>,
 }
 
-/// Appends the valid lines among `hits` (in file order) to the JSON array being written to
-/// `out`, reading the span they cover at once: hits of a time range are usually contiguous.
-fn push_hits(file: &File, hits: &[Hit], out: &mut Vec<u8>) -> io::Result<()> {
+/// Appends the valid lines among `hits` (in file order) to `out`, reading the span they cover
+/// at once: hits of a time range are usually contiguous.
+fn push_hits(file: &File, hits: &[Hit], out: &mut JsonArray) -> io::Result<()> {
     let (Some(first), Some(last)) = (hits.first(), hits.last()) else {
         return Ok(());
     };
     let from = first.offset;
     let mut buf = vec![0u8; (last.offset + last.len as u64 - from) as usize];
     file.read_exact_at(&mut buf, from)?;
-    out.reserve(buf.len() + hits.len());
     for h in hits {
         let at = (h.offset - from) as usize;
         let text = &buf[at..at + h.len as usize];
@@ -94,10 +93,7 @@ fn push_hits(file: &File, hits: &[Hit], out: &mut Vec<u8>) -> io::Result<()> {
         else {
             continue;
         };
-        if out.len() > 1 {
-            out.push(b',');
-        }
-        line_table::push_line_text(out, text, canonical);
+        out.push_line(text, canonical);
     }
     Ok(())
 }
@@ -285,6 +281,7 @@ impl EventStore {
     /// to `emit` as soon as each is checked, so the caller can parse one while the next is read.
     /// Every well-formed line, in file order; a final line without `\n` only if it parses.
     pub fn read_all_chunks(&self, emit: &mut dyn FnMut(Vec<u8>)) -> io::Result<()> {
+        // Small blocks: each is one `JSON.parse` on the JS thread, which yields between them.
         const BLOCK: u64 = 2 << 20;
         let file = match File::open(&self.events_path) {
             Ok(f) => f,
@@ -294,46 +291,25 @@ impl EventStore {
         let meta = file.metadata()?;
         let (ino, size) = (meta.ino(), meta.len());
         let mut table = LineTable::fresh(ino, true);
-        let mut buf: Vec<u8> = Vec::new();
-        let mut buf_at = 0u64; // file offset of buf[0]
-        let mut emitted = 0usize;
-        let mut pos = 0u64;
-        while pos < size {
-            let want = BLOCK.min(size - pos) as usize;
-            let old = buf.len();
-            buf.resize(old + want, 0);
-            file.read_exact_at(&mut buf[old..], pos)?;
-            pos += want as u64;
-            table.scan(&buf[(table.scanned_to - buf_at) as usize..]);
-            let entries = table.entries.as_ref().expect("fresh(.., true)");
-            if entries.len() > emitted {
-                let fresh = &entries[emitted..];
-                let mut out =
-                    Vec::with_capacity(2 + fresh.iter().map(|e| e.len as usize + 1).sum::<usize>());
-                out.push(b'[');
-                for (i, e) in fresh.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
+        let rest = line_table::feed_file(&file, 0, size, BLOCK, |bytes| {
+            let (buf_at, emitted) = (table.scanned_to, table.entries.as_ref().map_or(0, Vec::len));
+            table.scan(bytes);
+            let fresh = &table.entries.as_ref().expect("fresh(.., true)")[emitted..];
+            if !fresh.is_empty() {
+                let mut chunk =
+                    JsonArray::with_capacity(fresh.iter().map(|e| e.len as usize + 1).sum());
+                for e in fresh {
                     let at = (e.offset - buf_at) as usize;
-                    line_table::push_line_text(
-                        &mut out,
-                        &buf[at..at + e.len as usize],
-                        e.canonical,
-                    );
+                    chunk.push_line(&bytes[at..at + e.len as usize], e.canonical);
                 }
-                out.push(b']');
-                emit(out);
-                emitted = entries.len();
+                emit(chunk.finish());
             }
-            buf.drain(..(table.scanned_to - buf_at) as usize);
-            buf_at = table.scanned_to;
-        }
-        if let Some(tail) = recovery::valid_tail(&buf) {
-            let mut out = vec![b'['];
-            line_table::push_line_text(&mut out, tail, false);
-            out.push(b']');
-            emit(out);
+            table.scanned_to
+        })?;
+        if let Some(tail) = recovery::valid_tail(&rest) {
+            let mut chunk = JsonArray::with_capacity(tail.len());
+            chunk.push_line(tail, false);
+            emit(chunk.finish());
         }
         // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
         let mut current = lock(&self.table);
@@ -346,7 +322,8 @@ impl EventStore {
         Ok(())
     }
 
-    /// `read_all_chunks` as one JSON array.
+    /// `read_all_chunks` as one JSON array (for tests of the engine).
+    #[cfg(test)]
     pub fn read_all_json(&self) -> io::Result<Vec<u8>> {
         let mut out = vec![b'['];
         self.read_all_chunks(&mut |chunk| {
@@ -396,7 +373,7 @@ impl EventStore {
                 .collect();
             (hits, index.scanned_to)
         };
-        let mut out = vec![b'['];
+        let mut out = JsonArray::with_capacity(hits.iter().map(|h| h.len as usize + 1).sum());
         push_hits(&file, &hits, &mut out)?;
         // A final line without its newline counts, as in the original.
         let size = file.metadata()?.len();
@@ -404,14 +381,10 @@ impl EventStore {
             let mut tail = vec![0u8; (size - tail_from) as usize];
             file.read_exact_at(&mut tail, tail_from)?;
             if let Some(t) = recovery::valid_tail(&tail) {
-                if out.len() > 1 {
-                    out.push(b',');
-                }
-                line_table::push_line_text(&mut out, t, false);
+                out.push_line(t, false);
             }
         }
-        out.push(b']');
-        Ok(out)
+        Ok(out.finish())
     }
 
     /// Whether the line table of the file `(inode, size)` has per-line entries to bring up to

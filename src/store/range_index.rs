@@ -38,10 +38,16 @@ impl RangeIndex {
                 ..RangeIndex::default()
             };
         }
-        line_table::feed_file(file, self.scanned_to, size, |bytes| {
-            self.skim_parallel(bytes);
-            self.scanned_to
-        })?;
+        line_table::feed_file(
+            file,
+            self.scanned_to,
+            size,
+            line_table::SCAN_BLOCK,
+            |bytes| {
+                self.skim_parallel(bytes);
+                self.scanned_to
+            },
+        )?;
         Ok(())
     }
 
