@@ -10,6 +10,14 @@ const { withErrno } = require('./errors.js')
 /** How often a synchronous burst retries writing its backlog itself. */
 const RETRY_MS = 0.5
 
+/** The lines of backlog entries `{ lines, resolve, reject }`, as one write. */
+const joinLines = (batch) => (batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join(''))
+
+/** Settles every backlog entry: resolved, or rejected with `err`. */
+function settleAll(batch, err) {
+  for (const b of batch) err ? b.reject(err) : b.resolve()
+}
+
 function toStats(s) {
   return {
     eventCount: s.eventCount,
@@ -21,10 +29,17 @@ function toStats(s) {
 
 class EventStore {
   #native
+  #path
+  /** Appends of the current synchronous burst: `{ lines, promise, settle }`, or null. */
+  #burst = null
+  /** Lines waiting behind a batch that could not be written at once, or null. */
+  #backlog = null
+  /** When a burst may next try to write its backlog itself (performance.now() ms). */
+  #retryAt = 0
+  /** A batch of the backlog is in the engine's queue: later lines must wait behind it. */
+  #draining = false
 
   /** @param {string} storagePath */
-  #path
-
   constructor(storagePath) {
     requireString(storagePath, 'storagePath')
     this.#path = storagePath
@@ -53,8 +68,6 @@ class EventStore {
     this.#burst.lines.push(line)
     return this.#burst.promise
   }
-
-  #burst = null
 
   #writeBurst() {
     const { lines, settle } = this.#burst
@@ -88,26 +101,21 @@ class EventStore {
       const waiting = this.#backlog
       let written
       try {
-        written = this.#tryAppend(waiting.map((b) => b.lines).join('') + lines)
+        written = this.#tryAppend(joinLines(waiting) + lines)
       } catch (err) {
         this.#backlog = []
-        for (const b of waiting) b.reject(err)
+        settleAll(waiting, err)
         throw err
       }
       if (written) {
         this.#backlog = []
-        for (const b of waiting) b.resolve()
+        settleAll(waiting)
         return null
       }
     }
     // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
     return new Promise((resolve, reject) => this.#backlog.push({ lines, resolve, reject }))
   }
-
-  /** When a burst may next try to write its backlog itself (performance.now() ms). */
-  #retryAt = 0
-  /** A batch of the backlog is in the engine's queue: later lines must wait behind it. */
-  #draining = false
 
   #tryAppend(lines) {
     try {
@@ -124,23 +132,20 @@ class EventStore {
     })
   }
 
-  /** Lines waiting behind a batch that could not be written at once, or null. */
-  #backlog = null
-
   // Writes the backlog in as few batches as possible: one thread hop per batch, not per event.
   async #drainBacklog() {
     while (this.#backlog.length > 0) {
       const batch = this.#backlog
       this.#backlog = []
-      const text = batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join('')
+      const text = joinLines(batch)
       try {
         if (!this.#tryAppend(text)) {
           this.#draining = true
           await this.#call(this.#native.appendQueued(text))
         }
-        for (const b of batch) b.resolve()
+        settleAll(batch)
       } catch (err) {
-        for (const b of batch) b.reject(err)
+        settleAll(batch, err)
       } finally {
         this.#draining = false
       }
