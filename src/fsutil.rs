@@ -2,6 +2,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 /// Makes a rename or an unlink inside `dir` durable: write-file-atomic forgets this step.
@@ -22,10 +23,19 @@ pub fn temp_path(target: &Path) -> PathBuf {
 /// temp file, rename. `durable` adds the fsyncs (file before the rename, directory after) that
 /// make a crash of the machine leave one of the two as well.
 pub fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    replace_atomic(target, durable, |f| f.write_all(bytes))
+}
+
+/// `write_atomic` with the new content written by `fill` into the temp file.
+pub fn replace_atomic(
+    target: &Path,
+    durable: bool,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
     let tmp = temp_path(target);
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
+        fill(&mut f)?;
         if durable {
             f.sync_data()?;
         }
@@ -41,6 +51,32 @@ pub fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> io::Result<()
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Copies bytes `[from, to)` of `src` to `dst` at `at`, in the kernel where it can.
+pub fn copy_range(src: &File, from: u64, to: u64, dst: &File, at: u64) -> io::Result<()> {
+    let (mut off_in, mut off_out) = (from, at);
+    while off_in < to {
+        let want = usize::try_from(to - off_in)
+            .unwrap_or(usize::MAX)
+            .min(1 << 30);
+        match rustix::fs::copy_file_range(src, Some(&mut off_in), dst, Some(&mut off_out), want) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(_) => {}
+            // Across file systems or where the call is missing: copy through memory.
+            Err(_) => {
+                let mut buf = vec![0u8; (1 << 20).min((to - off_in) as usize)];
+                while off_in < to {
+                    let n = buf.len().min((to - off_in) as usize);
+                    src.read_exact_at(&mut buf[..n], off_in)?;
+                    dst.write_all_at(&buf[..n], off_out)?;
+                    off_in += n as u64;
+                    off_out += n as u64;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `unlink` that treats "already gone" as done.

@@ -7,6 +7,7 @@
 use super::lock::{Held, SeqLock};
 use super::recovery::{self, Tail};
 use super::{io_err, Error, Result, State};
+use crate::fsutil;
 use std::borrow::Cow;
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Write};
@@ -346,7 +347,7 @@ impl FileLog {
         let lock = self.lock.as_ref().expect("held by the caller");
         let end = state.index.end();
         let keep = end - job.cut;
-        copy_range(
+        fsutil::copy_range(
             &open.file,
             job.copied_to,
             end,
@@ -396,7 +397,7 @@ pub struct TruncateCopy {
 
 impl TruncateCopy {
     pub fn run(&self) -> io::Result<()> {
-        copy_range(&self.src, self.cut, self.copied_to, &self.tmp, 0)?;
+        fsutil::copy_range(&self.src, self.cut, self.copied_to, &self.tmp, 0)?;
         self.tmp.sync_data()
     }
 
@@ -412,32 +413,6 @@ impl Drop for TruncateCopy {
     fn drop(&mut self) {
         self.discard();
     }
-}
-
-/// Copies bytes `[from, to)` of `src` to `dst` at `at`, in the kernel where it can.
-fn copy_range(src: &File, from: u64, to: u64, dst: &File, at: u64) -> io::Result<()> {
-    let (mut off_in, mut off_out) = (from, at);
-    while off_in < to {
-        let want = usize::try_from(to - off_in)
-            .unwrap_or(usize::MAX)
-            .min(1 << 30);
-        match rustix::fs::copy_file_range(src, Some(&mut off_in), dst, Some(&mut off_out), want) {
-            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
-            Ok(_) => {}
-            // Across file systems or where the call is missing: copy through memory.
-            Err(_) => {
-                let mut buf = vec![0u8; (1 << 20).min((to - off_in) as usize)];
-                while off_in < to {
-                    let n = buf.len().min((to - off_in) as usize);
-                    src.read_exact_at(&mut buf[..n], off_in)?;
-                    dst.write_all_at(&buf[..n], off_out)?;
-                    off_in += n as u64;
-                    off_out += n as u64;
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 fn read_range(file: &File, path: &Path, start: u64, stop: u64) -> Result<Vec<u8>> {

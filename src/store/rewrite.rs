@@ -5,7 +5,7 @@
 //! written to a temp file, fsynced, renamed, and the directory fsynced.
 
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
 
 use super::line_table::{self, LineEntry, LineTable};
@@ -66,7 +66,42 @@ impl EventStore {
                 .collect();
             drop(entries);
 
-            // The kept events are usually the newest, at the end of the file: read only their span.
+            let mut new = LineTable::fresh(0, true);
+            let mut add = |e: &LineEntry, offset: u64, len: u32| {
+                let task = new
+                    .summary
+                    .add(e.ts, old.summary.task_ids[e.task as usize].as_bytes());
+                let entries = new.entries.as_mut().expect("fresh(.., true)");
+                entries.push(LineEntry {
+                    offset,
+                    len,
+                    task,
+                    ts: e.ts,
+                    canonical: true,
+                });
+            };
+
+            // Usually the kept events are the newest, already in order, one run of lines at the
+            // end of the file, each as JSON.stringify would write it: then the new file is a
+            // copy of that run, made by the kernel.
+            let one_run = !kept.is_empty()
+                && kept.iter().all(|e| e.canonical)
+                && kept
+                    .windows(2)
+                    .all(|w| w[1].offset == w[0].offset + w[0].len as u64 + 1);
+            if one_run {
+                let lo = kept[0].offset;
+                let last = kept[kept.len() - 1];
+                let hi = last.offset + last.len as u64 + 1; // canonical lines end with `\n`
+                for e in &kept {
+                    add(e, e.offset - lo, e.len);
+                }
+                new.scanned_to = hi - lo;
+                let fill = |f: &mut File| fsutil::copy_range(&file, lo, hi, f, 0);
+                self.replace_events(fill, new)?;
+                return Ok(total - max);
+            }
+
             let lo = kept.iter().map(|e| e.offset).min().unwrap_or(0);
             let hi = kept
                 .iter()
@@ -75,10 +110,7 @@ impl EventStore {
                 .unwrap_or(0);
             let mut bytes = vec![0u8; (hi - lo) as usize];
             file.read_exact_at(&mut bytes, lo)?;
-
             let mut out = Vec::with_capacity(kept.iter().map(|e| e.len as usize + 1).sum());
-            let mut new = LineTable::fresh(0, true);
-            let new_entries = new.entries.as_mut().expect("fresh(.., true)");
             for e in &kept {
                 let text =
                     &bytes[(e.offset - lo) as usize..(e.offset - lo) as usize + e.len as usize];
@@ -88,20 +120,11 @@ impl EventStore {
                 } else {
                     json_line::canonicalize(text, &mut out);
                 }
-                let task = new
-                    .summary
-                    .add(e.ts, old.summary.task_ids[e.task as usize].as_bytes());
-                new_entries.push(LineEntry {
-                    offset: at as u64,
-                    len: (out.len() - at) as u32,
-                    task,
-                    ts: e.ts,
-                    canonical: true,
-                });
+                add(e, at as u64, (out.len() - at) as u32);
                 out.push(b'\n');
             }
             new.scanned_to = out.len() as u64;
-            self.replace_events(&out, Some(new))?;
+            self.replace_events(|f| f.write_all(&out), new)?;
             Ok(total - max)
         })
     }
@@ -109,18 +132,22 @@ impl EventStore {
     /// Replaces the events file with `content` (complete lines, as the caller serialized them).
     pub fn write_all(&self, content: &[u8]) -> io::Result<()> {
         self.locks()?;
-        self.exclusively(|| self.replace_events(content, None))
+        self.exclusively(|| {
+            let mut table = LineTable::fresh(0, true);
+            table.scan_parallel(content);
+            self.replace_events(|f| f.write_all(content), table)
+        })
     }
 
-    /// The atomic replacement, then the index and line table of the new file (`table`: already
-    /// known to the caller, else scanned from `content`).
-    fn replace_events(&self, content: &[u8], table: Option<LineTable>) -> io::Result<()> {
-        fsutil::write_atomic(&self.events_path, content, true)?;
-        let mut table = table.unwrap_or_else(|| {
-            let mut t = LineTable::fresh(0, true);
-            t.scan_parallel(content);
-            t
-        });
+    /// The atomic replacement (`fill` writes the new content), then the index and line table
+    /// of the new file.
+    fn replace_events(
+        &self,
+        fill: impl FnOnce(&mut File) -> io::Result<()>,
+        table: LineTable,
+    ) -> io::Result<()> {
+        fsutil::replace_atomic(&self.events_path, true, fill)?;
+        let mut table = table;
         table.inode = fs::metadata(&self.events_path)?.ino();
         let index = index_file::render(&table.summary, table.scanned_to);
         fsutil::write_atomic(&self.index_path, &index, false)?;

@@ -72,6 +72,46 @@ fn compact_keeps_newest_in_timestamp_order() {
 }
 
 #[test]
+fn compact_copies_a_run_of_newest_lines_and_rewrites_anything_else() {
+    let lines = |ts: &[u64]| ts.iter().map(|&t| ev(t, "a")).collect::<String>();
+    let cases = [
+        // The kept lines are one run at the end: copied as they are, with the table moved.
+        (lines(&[1, 2, 3, 4, 5]), lines(&[3, 4, 5]), 2),
+        // A blank and a malformed line inside the run, a non-canonical line, a bare last line.
+        (
+            format!(
+                "{}\n{{bad\n{}{{ \"taskId\":\"a\",\"timestamp\":4}}\n{}",
+                ev(1, "a"),
+                ev(3, "a"),
+                "{\"taskId\":\"a\",\"timestamp\":5}"
+            ),
+            lines(&[3, 4, 5]),
+            1,
+        ),
+        // Out of order: sorted.
+        (lines(&[5, 1, 4, 2, 3]), lines(&[3, 4, 5]), 2),
+    ];
+    for (before, after, evicted) in cases {
+        let (_d, s) = store();
+        std::fs::create_dir_all(s.dir()).unwrap();
+        std::fs::write(s.dir().join("events.ndjson"), &before).unwrap();
+        assert_eq!(s.compact(3).unwrap(), evicted, "{before:?}");
+        let text = std::fs::read_to_string(s.dir().join("events.ndjson")).unwrap();
+        assert_eq!(text, after, "{before:?}");
+        // The table of the new file is right: a range read and a fresh scan agree with it.
+        assert_eq!(
+            s.stats().unwrap(),
+            EventStore::new(s.dir()).stats().unwrap()
+        );
+        let range = String::from_utf8(s.read_range_json(4.0, 5.0).unwrap()).unwrap();
+        assert_eq!(
+            range,
+            "[{\"taskId\":\"a\",\"timestamp\":4},{\"taskId\":\"a\",\"timestamp\":5}]"
+        );
+    }
+}
+
+#[test]
 fn lock_excludes_other_stores_and_their_appends_wait() {
     let (_d, a) = store();
     let b = EventStore::new(a.dir());
