@@ -10,8 +10,14 @@ const { withErrno } = require('./errors.js')
 /** How often a synchronous burst retries writing its backlog itself. */
 const RETRY_MS = 0.5
 
-/** The lines of backlog entries `{ lines, resolve, reject }`, as one write. */
-const joinLines = (batch) => (batch.length === 1 ? batch[0].lines : batch.map((b) => b.lines).join(''))
+// Lines cross to the engine as one text, joined by '\n', without the last line's '\n' (the
+// engine adds it: a string with a '\n' glued on would cost V8 a copy to flatten it); '' = none.
+
+/** Texts of lines as one such text. */
+const joinTexts = (texts) => texts.filter((t) => t !== '').join('\n')
+
+/** The lines of backlog entries `{ lines, resolve, reject }`, as one text. */
+const joinLines = (batch) => (batch.length === 1 ? batch[0].lines : joinTexts(batch.map((b) => b.lines)))
 
 /** Settles every backlog entry: resolved, or rejected with `err`. */
 function settleAll(batch, err) {
@@ -51,7 +57,7 @@ class EventStore {
     let line
     try {
       requireObject(event, 'event')
-      line = toJsonLine(event, 'event') + '\n'
+      line = toJsonLine(event, 'event')
     } catch (err) {
       return Promise.reject(err)
     }
@@ -73,7 +79,7 @@ class EventStore {
     const { lines, settle } = this.#burst
     this.#burst = null
     try {
-      const queued = this._writeLines(lines.length === 1 ? lines[0] : lines.join(''))
+      const queued = this._writeLines(lines.length === 1 ? lines[0] : lines.join('\n'))
       if (queued === null) settle.resolve()
       else queued.then(settle.resolve, settle.reject)
     } catch (err) {
@@ -82,7 +88,7 @@ class EventStore {
   }
 
   /**
-   * Writes already-serialized complete lines. Returns `null` when they were written before
+   * Writes already-serialized lines (see `joinTexts`). Returns `null` when they were written before
    * returning (the common case), or a promise settled once they are written, in order, after
    * whatever holds the store now; throws what a write at the call threw.
    * @internal also used by PersistentLedger
@@ -101,7 +107,7 @@ class EventStore {
       const waiting = this.#backlog
       let written
       try {
-        written = this.#tryAppend(joinLines(waiting) + lines)
+        written = this.#tryAppend(joinTexts([joinLines(waiting), lines]))
       } catch (err) {
         this.#backlog = []
         settleAll(waiting, err)

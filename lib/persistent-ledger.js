@@ -54,12 +54,12 @@ class PersistentLedger extends RunLedger {
   // Called by RunLedger before it stores events: an event that cannot be serialized, or whose
   // write fails, is refused (the error reaches the caller) and is stored nowhere.
   [kAdmit](events, source) {
-    let lines = ''
+    const lines = new Array(events.length)
     for (let i = 0; i < events.length; i++) {
-      lines += toJsonLine(events[i], source === 'import' ? `events[${i}]` : 'event') + '\n'
+      lines[i] = toJsonLine(events[i], source === 'import' ? `events[${i}]` : 'event')
     }
-    if (!this.#config.enableWAL || lines === '') return
-    const queued = this.#store._writeLines(lines)
+    if (!this.#config.enableWAL || lines.length === 0) return
+    const queued = this.#store._writeLines(lines.length === 1 ? lines[0] : lines.join('\n'))
     queued?.catch((err) => {
       this.#failure ??= err
     })

@@ -34,6 +34,16 @@ pub struct NativeEventStore {
     handle: Arc<StoreHandle>,
 }
 
+/// Lines as JS passes them, with the last one's `\n` added; `None` for no lines.
+fn ended(lines: String) -> Option<Vec<u8>> {
+    if lines.is_empty() {
+        return None;
+    }
+    let mut bytes = lines.into_bytes();
+    bytes.push(b'\n');
+    Some(bytes)
+}
+
 fn json_text(bytes: Vec<u8>) -> String {
     // Built from valid UTF-8 pieces; the check is a cheap guard, not a conversion.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -74,19 +84,25 @@ impl NativeEventStore {
         }
     }
 
-    /// Appends complete lines now; `false` when that would wait (then use `appendQueued`).
+    /// Appends `lines` (joined by `\n`, the last one without it; `""`: none) now; `false` when
+    /// that would wait (then use `appendQueued`).
     #[napi]
     pub fn try_append(&self, lines: String) -> Result<bool> {
-        self.handle
-            .try_append(lines.as_bytes())
-            .map_err(promise::io_error)
+        let Some(bytes) = ended(lines) else {
+            return Ok(true);
+        };
+        self.handle.try_append(&bytes).map_err(promise::io_error)
     }
 
     #[napi(ts_return_type = "Promise<void>")]
     pub fn append_queued<'e>(&self, env: &'e Env, lines: String) -> Result<Object<'e>> {
         let (deferred, p) = promise::new::<()>(env)?;
-        self.handle
-            .append_queued(lines.into_bytes(), move |r| promise::settle(deferred, r));
+        match ended(lines) {
+            Some(bytes) => self
+                .handle
+                .append_queued(bytes, move |r| promise::settle(deferred, r)),
+            None => promise::settle(deferred, Ok(())),
+        }
         Ok(p)
     }
 

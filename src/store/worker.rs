@@ -15,8 +15,12 @@ use super::EventStore;
 
 type Job = Box<dyn FnOnce(&EventStore) + Send>;
 
-/// How long after an append `index.json` is brought up to date: coalesces bursts into one write.
+/// The worker's turn while appends go on: it drops the shared lock (so that another process's
+/// rewrite is never kept waiting longer) and, once appends pause for a turn, brings
+/// `index.json` up to date: a burst is described by one write, after it, not by many during it.
 pub const INDEX_DELAY: Duration = Duration::from_millis(20);
+/// Appends that never pause still get their index written this often.
+const INDEX_MAX_DELAY: Duration = Duration::from_millis(500);
 const IDLE_EXIT: Duration = Duration::from_secs(5);
 
 pub struct StoreHandle {
@@ -31,6 +35,8 @@ struct Shared {
     /// Mutating jobs queued and not yet done: while any is, appends queue behind them.
     queued_writes: AtomicUsize,
     index_dirty: AtomicBool,
+    /// An append happened since the worker's last turn.
+    appended: AtomicBool,
 }
 
 impl StoreHandle {
@@ -40,6 +46,7 @@ impl StoreHandle {
             shared: Arc::new(Shared {
                 queued_writes: AtomicUsize::new(0),
                 index_dirty: AtomicBool::new(false),
+                appended: AtomicBool::new(false),
             }),
             sender: Arc::new(Mutex::new(None)),
         }
@@ -114,6 +121,7 @@ impl StoreHandle {
     }
 
     fn index_changed(&self) {
+        self.shared.appended.store(true, Ordering::Release);
         if !self.shared.index_dirty.swap(true, Ordering::AcqRel) {
             self.run(|_| {}); // wakes the worker, which schedules the index write
         }
@@ -134,15 +142,25 @@ impl StoreHandle {
         let sender = Arc::downgrade(&self.sender);
         let work = move || {
             let mut index_due: Option<Instant> = None;
+            let mut dirty_since = Instant::now();
             loop {
                 if index_due.is_none() && shared.index_dirty.load(Ordering::Acquire) {
                     index_due = Some(Instant::now() + INDEX_DELAY);
+                    dirty_since = Instant::now();
+                    shared.appended.store(false, Ordering::Release);
                 }
                 let wait =
                     index_due.map_or(IDLE_EXIT, |d| d.saturating_duration_since(Instant::now()));
                 let job = match rx.recv_timeout(wait) {
                     Ok(job) => job,
                     Err(RecvTimeoutError::Timeout) if index_due.is_some() => {
+                        store.release_shared();
+                        if shared.appended.swap(false, Ordering::AcqRel)
+                            && dirty_since.elapsed() < INDEX_MAX_DELAY
+                        {
+                            index_due = Some(Instant::now() + INDEX_DELAY);
+                            continue;
+                        }
                         index_due = None;
                         if shared.index_dirty.swap(false, Ordering::AcqRel)
                             && store.write_index().is_err()
@@ -150,6 +168,7 @@ impl StoreHandle {
                             // Retried after the next append; readers detect a stale index anyway.
                             shared.index_dirty.store(true, Ordering::Release);
                         }
+                        store.release_shared(); // taken to write the index
                         continue;
                     }
                     Err(RecvTimeoutError::Timeout) => {
