@@ -177,7 +177,7 @@ class EventStore {
   }
 
   async #readAllChunks(reader = this.#native.readAll(false)) {
-    const parts = []
+    const events = []
     let since = performance.now()
     for (;;) {
       const chunk = reader.take()
@@ -187,13 +187,14 @@ class EventStore {
         since = performance.now()
         continue
       }
-      parts.push(JSON.parse(chunk))
+      // A push loop: `flat()` of the parts at the end measured slower.
+      for (const e of JSON.parse(chunk)) events.push(e)
       if (performance.now() - since > 8) {
         await new Promise(setImmediate)
         since = performance.now()
       }
     }
-    return parts.length === 1 ? parts[0] : parts.flat()
+    return events
   }
 
   /**

@@ -215,9 +215,10 @@ pub struct NativeChunkReader {
 impl NativeChunkReader {
     /// The next chunk (JSON array text), `null` at the end, `undefined` when none is ready yet.
     #[napi(ts_return_type = "string | null | undefined")]
-    pub fn take(&self) -> Result<Either3<String, Null, Undefined>> {
+    pub fn take<'e>(&self, env: &'e Env) -> Result<Either3<napi::JsString<'e>, Null, Undefined>> {
         match self.queue.take() {
-            Taken::Chunk(c) => Ok(Either3::A(json_text(c))),
+            Taken::Chunk(c) if c.ascii => env.create_string_latin1(&c.text).map(Either3::A),
+            Taken::Chunk(c) => env.create_string(&json_text(c.text)).map(Either3::A),
             Taken::Pending => Ok(Either3::C(())),
             Taken::Done => Ok(Either3::B(Null)),
             Taken::Failed(e) => Err(Error::from_reason(e)),

@@ -14,14 +14,21 @@ pub struct ChunkQueue {
 
 #[derive(Default)]
 struct Inner {
-    ready: VecDeque<Vec<u8>>,
+    ready: VecDeque<Chunk>,
     count: u64,
     outcome: Option<Result<(), String>>,
     waker: Option<Waker>,
 }
 
+/// One chunk of text, and whether it is pure ASCII: then it is also Latin-1, which JS strings
+/// take as a plain copy instead of a UTF-8 decode.
+pub struct Chunk {
+    pub text: Vec<u8>,
+    pub ascii: bool,
+}
+
 pub enum Taken {
-    Chunk(Vec<u8>),
+    Chunk(Chunk),
     /// Nothing yet: call `on_ready`.
     Pending,
     Done,
@@ -33,7 +40,12 @@ impl ChunkQueue {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn push(&self, chunk: Vec<u8>) {
+    pub fn push(&self, text: Vec<u8>) {
+        // Checked here, on the producing thread, so the JS thread only copies.
+        let chunk = Chunk {
+            ascii: text.is_ascii(),
+            text,
+        };
         let waker = {
             let mut i = self.lock();
             i.ready.push_back(chunk);
