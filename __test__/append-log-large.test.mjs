@@ -25,9 +25,19 @@ it('reads the last 100 of 1,000,000 entries from the index, not by a scan', asyn
   closeSync(fd)
 
   const log = createAppendLog(file)
+  // The file is indexed on another thread: the event loop goes on turning meanwhile.
+  let turns = 0
+  let indexed = false
+  const spin = () => {
+    turns++
+    if (!indexed) setImmediate(spin)
+  }
+  setImmediate(spin)
   let t0 = process.hrtime.bigint()
   const first = await log.read({ sinceSeq: N - 100 })
   const openMs = Number(process.hrtime.bigint() - t0) / 1e6
+  indexed = true
+  assert.ok(turns > 1, `the event loop turned ${turns} times while the log was indexed`)
   assert.deepEqual(first.map((e) => e.seq), Array.from({ length: 100 }, (_, i) => N - 99 + i))
   assert.deepEqual(first[0].data, { kind: 'step', n: N - 99 })
 

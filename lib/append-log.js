@@ -4,7 +4,7 @@
 // back (V8's JSON, byte for byte the seed's) and feeds subscribers.
 const fs = require('node:fs')
 const path = require('node:path')
-const { NativeAppendLog } = require('./native.js')
+const { NativeAppendLog, prepareAppendLogIndex } = require('./native.js')
 
 // A subscriber catching up reads this many entries at a time, so replaying a large log does
 // not hold all of it in memory at once...
@@ -27,6 +27,8 @@ class AppendLog {
   #drainLater = null
   #truncating = Promise.resolve()
   #closed = false
+  /** While the file's first index is built off the event loop, calls wait here, in order. */
+  #queue = null
 
   /**
    * @param {string} [file] the log file; without one, the log lives in memory.
@@ -38,7 +40,31 @@ class AppendLog {
     } else {
       this.#file = path.resolve(checkFile(file))
       this.#native = NativeAppendLog.openFile(this.#file)
+      // Indexing a large log takes long enough to matter: done on a worker thread, and the
+      // first calls wait for it rather than index on the event loop.
+      this.#queue = prepareAppendLogIndex(this.#file).then(
+        (prepared) => this.#native.adoptPrepared(prepared),
+        () => {}, // the log indexes by itself
+      )
     }
+  }
+
+  /** `call()` now, or, while the first index is being built, after it and the calls before. */
+  #inOrder(call) {
+    if (this.#queue === null) return call()
+    const run = this.#queue.then(() => {
+      this.#checkOpen()
+      return call()
+    })
+    const settled = run.then(
+      () => {},
+      () => {},
+    )
+    this.#queue = settled
+    settled.then(() => {
+      if (this.#queue === settled) this.#queue = null
+    })
+    return run
   }
 
   /** The absolute path of the log file, or null for a memory log. */
@@ -55,7 +81,8 @@ class AppendLog {
     let lastSeq
     if (stringifiesAsData(entries)) {
       // One stringify of the whole batch is about twice as fast as one per entry.
-      lastSeq = this.#native.appendArray(JSON.stringify(entries), count, Date.now())
+      const array = JSON.stringify(entries)
+      lastSeq = await this.#inOrder(() => this.#native.appendArray(array, count, Date.now()))
     } else {
       const texts = new Array(count)
       for (let i = 0; i < count; i++) {
@@ -65,7 +92,8 @@ class AppendLog {
         // '{"data":' + text + '}', or '{}'.
         texts[i] = wrapped.length === 2 ? '' : wrapped.slice(8, -1)
       }
-      lastSeq = this.#native.append(texts.join('\n'), count, Date.now())
+      const datas = texts.join('\n')
+      lastSeq = await this.#inOrder(() => this.#native.append(datas, count, Date.now()))
     }
     if (count > 0) this.#notify()
     return { lastSeq }
@@ -74,7 +102,7 @@ class AppendLog {
   async read(options) {
     this.#checkOpen()
     const { sinceSeq, limit, reverse } = readOptions(options, 'AppendLog.read')
-    return JSON.parse(this.#native.read(sinceSeq ?? 0, limit ?? -1, reverse, true))
+    return JSON.parse(await this.#inOrder(() => this.#native.read(sinceSeq ?? 0, limit ?? -1, reverse, true)))
   }
 
   subscribe(options, fn) {
@@ -107,7 +135,7 @@ class AppendLog {
     // One truncate at a time per instance; appends go on meanwhile.
     const run = this.#truncating.then(async () => {
       this.#checkOpen()
-      const begun = this.#native.truncateBegin(seq)
+      const begun = await this.#inOrder(() => this.#native.truncateBegin(seq))
       if (typeof begun === 'number') return { removed: begun }
       try {
         // The entries to keep are copied on a worker thread, the event loop free.

@@ -4,6 +4,7 @@
 //! lines never interleave. `truncateBefore` renames a new file over the log; the others notice
 //! by the inode and start over on the new file.
 
+use super::entry_index::EntryIndex;
 use super::lock::{Held, SeqLock};
 use super::recovery::{self, Tail};
 use super::{io_err, Error, Result, State};
@@ -25,6 +26,37 @@ pub struct FileLog {
     open: Option<Open>,
     /// Whether the sidecar's high-water seq has been read since the log was last replaced.
     high_water_read: bool,
+    /// An index built on another thread, taken by the first open if the file is the same.
+    prepared: Option<PreparedIndex>,
+}
+
+/// The index of a log file's records as they were at some moment, built away from the log
+/// (indexing a large log takes long enough to matter on the event loop), up to the last good
+/// record: whatever follows (a torn tail, corruption, a record being written) is left to the log.
+pub struct PreparedIndex {
+    id: (u64, u64),
+    index: EntryIndex,
+}
+
+impl PreparedIndex {
+    /// `None` when there is no file to index or it cannot be read (the log will say why).
+    pub fn build(path: &Path) -> Option<Self> {
+        let file = File::open(path).ok()?;
+        let meta = file.metadata().ok()?;
+        let mut index = EntryIndex::default();
+        while index.end() < meta.len() {
+            let from = index.end();
+            let bytes = read_range(&file, path, from, meta.len().min(from + CHUNK)).ok()?;
+            let indexed = recovery::index_region(&bytes, &mut index);
+            if indexed.is_err() || index.end() == from {
+                break;
+            }
+        }
+        Some(Self {
+            id: id_of(&meta),
+            index,
+        })
+    }
 }
 
 struct Open {
@@ -50,6 +82,14 @@ impl FileLog {
             lock: None,
             open: None,
             high_water_read: false,
+            prepared: None,
+        }
+    }
+
+    /// Keeps `prepared` for the first open; once the log has opened its file it knows more.
+    pub fn adopt(&mut self, prepared: PreparedIndex) {
+        if self.open.is_none() {
+            self.prepared = Some(prepared);
         }
     }
 
@@ -248,6 +288,10 @@ impl FileLog {
             }
             _ => {
                 state.reset_index();
+                if let Some(p) = self.prepared.take().filter(|p| p.id == id) {
+                    state.index = p.index;
+                    state.absorb_index();
+                }
                 // A replaced log may come with a higher high-water seq.
                 self.high_water_read = false;
                 self.open = Some(Open {

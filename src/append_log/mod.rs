@@ -15,7 +15,7 @@ mod recovery;
 
 use entry_index::EntryIndex;
 use file_log::FileLog;
-pub use file_log::TruncateCopy;
+pub use file_log::{PreparedIndex, TruncateCopy};
 use memory_log::MemoryLog;
 pub use record::split_array;
 use std::fmt;
@@ -258,6 +258,14 @@ impl AppendLog {
                 f.finish_truncate(&mut self.state, job)
             }
             Backend::Memory(_) => Ok(0),
+        }
+    }
+
+    /// Gives a file log an index built elsewhere (see [`PreparedIndex`]); it is used if the
+    /// log has not opened its file yet and the file is still the one indexed.
+    pub fn adopt_index(&mut self, prepared: PreparedIndex) {
+        if let Backend::File(f) = &mut self.backend {
+            f.adopt(prepared);
         }
     }
 

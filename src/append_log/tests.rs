@@ -1,5 +1,6 @@
 use super::*;
 use std::fs;
+use std::io::Write;
 
 fn datas(items: &[&'static str]) -> Vec<&'static [u8]> {
     items.iter().map(|s| s.as_bytes()).collect()
@@ -284,4 +285,63 @@ fn an_abandoned_truncate_leaves_nothing_behind() {
     drop(a);
     assert!(leftovers(dir.path()).is_empty());
     assert_eq!(seqs_of(&fs::read_to_string(&path).unwrap()), [1, 2]);
+}
+
+#[test]
+fn an_index_built_elsewhere_is_adopted_only_for_the_same_file_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.jsonl");
+    let good = "{\"seq\":1,\"ts\":0,\"data\":1}\n{\"seq\":2,\"ts\":0,\"data\":2}\n";
+    let cases = [
+        // Clean, torn tail (cut by the next append), corruption (reported, file untouched).
+        (
+            format!("{good}{{\"seq\":3,\"ts\":0,\"data\":3}}\n"),
+            Ok(vec![1, 2, 3, 4]),
+        ),
+        (format!("{good}{{\"seq\":3,\"ts\""), Ok(vec![1, 2, 3])),
+        (
+            format!("{good}{{\"seq\":3,\n{{\"seq\":4,\"ts\":0}}\n"),
+            Err(()),
+        ),
+    ];
+    for (text, expect) in cases {
+        fs::write(&path, &text).unwrap();
+        let prepared = PreparedIndex::build(&path).unwrap();
+        // Appends by another instance after the index was built are caught up with.
+        if expect.is_ok() && text.ends_with('\n') {
+            fs::OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .unwrap()
+                .write_all(b"{\"seq\":4,\"ts\":0}\n")
+                .unwrap();
+        }
+        let mut log = AppendLog::file(&path);
+        log.adopt_index(prepared);
+        let before = fs::read_to_string(&path).unwrap();
+        match expect {
+            Ok(seqs) => {
+                if !text.ends_with('\n') {
+                    log.append(datas(&["3"]), 0.0).unwrap();
+                }
+                assert_eq!(seqs_of(&read_all(&mut log)), seqs, "{text:?}");
+                assert_eq!(seqs_of(&read_all(&mut AppendLog::file(&path))), seqs);
+            }
+            Err(()) => {
+                let err = log.read(0, None, false, true).unwrap_err().to_string();
+                assert!(err.contains(":3:"), "{err}");
+                assert_eq!(fs::read_to_string(&path).unwrap(), before);
+            }
+        }
+    }
+
+    // An index of a file since replaced is not used.
+    fs::write(&path, good).unwrap();
+    let prepared = PreparedIndex::build(&path).unwrap();
+    let other = dir.path().join("other.jsonl");
+    fs::write(&other, "{\"seq\":7,\"ts\":0}\n").unwrap();
+    fs::rename(&other, &path).unwrap();
+    let mut log = AppendLog::file(&path);
+    log.adopt_index(prepared);
+    assert_eq!(seqs_of(&read_all(&mut log)), [7]);
 }

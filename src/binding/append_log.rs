@@ -2,11 +2,12 @@
 //! validates arguments before they get here.
 
 use crate::append_log::{
-    split_array as record_split, AppendLog, TruncateCopy, Truncation, MAX_SEQ,
+    split_array as record_split, AppendLog, PreparedIndex, TruncateCopy, Truncation, MAX_SEQ,
 };
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[napi]
@@ -14,8 +15,38 @@ pub struct NativeAppendLog {
     log: Option<AppendLog>,
 }
 
-/// A truncate between `truncateBegin` and `truncateCommit`. A class of its own, so that its
-/// copy task borrows it and not the log, which goes on taking appends.
+/// An index of a log file built by [`prepare_append_log_index`], for `adoptPrepared`.
+#[napi]
+pub struct NativePreparedIndex {
+    index: Option<PreparedIndex>,
+}
+
+/// Indexes the log `file` on a worker thread, so that the log's first call need not index a
+/// large file on the event loop. A free function: a method would keep the log borrowed, and
+/// unusable, until the task ends.
+#[napi(ts_return_type = "Promise<NativePreparedIndex>")]
+pub fn prepare_append_log_index(file: String) -> AsyncTask<PrepareTask> {
+    AsyncTask::new(PrepareTask { file: file.into() })
+}
+
+pub struct PrepareTask {
+    file: PathBuf,
+}
+
+impl Task for PrepareTask {
+    type Output = Option<PreparedIndex>;
+    type JsValue = NativePreparedIndex;
+
+    fn compute(&mut self) -> Result<Option<PreparedIndex>> {
+        // A failure here costs only the head start: the log indexes by itself and reports.
+        Ok(catch_unwind(AssertUnwindSafe(|| PreparedIndex::build(&self.file))).unwrap_or(None))
+    }
+
+    fn resolve(&mut self, _env: Env, index: Option<PreparedIndex>) -> Result<NativePreparedIndex> {
+        Ok(NativePreparedIndex { index })
+    }
+}
+
 #[napi]
 pub struct NativeTruncation {
     job: Arc<TruncateCopy>,
@@ -72,6 +103,15 @@ impl NativeAppendLog {
     pub fn open_memory() -> Self {
         Self {
             log: Some(AppendLog::memory()),
+        }
+    }
+
+    /// Hands the log an index `prepareAppendLogIndex` built of its file (used if the log has
+    /// not opened the file yet and it is still the same file).
+    #[napi]
+    pub fn adopt_prepared(&mut self, prepared: &mut NativePreparedIndex) {
+        if let (Some(p), Some(log)) = (prepared.index.take(), self.log.as_mut()) {
+            log.adopt_index(p);
         }
     }
 
