@@ -23,34 +23,60 @@ pub fn temp_path(target: &Path) -> PathBuf {
 /// temp file, rename. `durable` adds the fsyncs (file before the rename, directory after) that
 /// make a crash of the machine leave one of the two as well.
 pub fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-    replace_atomic(target, durable, |f| f.write_all(bytes))
+    Replacement::write(target, durable, |f| f.write_all(bytes))?.commit()
 }
 
-/// `write_atomic` with the new content written by `fill` into the temp file.
-pub fn replace_atomic(
-    target: &Path,
+/// The new content of a file, written beside it (and, if durable, on stable storage), not yet
+/// in its place: [`Replacement::commit`] renames it over the target; dropped, it is removed.
+pub struct Replacement {
+    tmp: PathBuf,
+    target: PathBuf,
     durable: bool,
-    fill: impl FnOnce(&mut File) -> io::Result<()>,
-) -> io::Result<()> {
-    let tmp = temp_path(target);
-    let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+    committed: bool,
+}
+
+impl Replacement {
+    /// `fill` writes the new content.
+    pub fn write(
+        target: &Path,
+        durable: bool,
+        fill: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> io::Result<Self> {
+        let r = Replacement {
+            tmp: temp_path(target),
+            target: target.to_path_buf(),
+            durable,
+            committed: false,
+        };
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&r.tmp)?;
         fill(&mut f)?;
         if durable {
             f.sync_data()?;
         }
-        fs::rename(&tmp, target)?;
-        if durable {
-            if let Some(dir) = target.parent() {
+        Ok(r)
+    }
+
+    pub fn commit(mut self) -> io::Result<()> {
+        fs::rename(&self.tmp, &self.target)?;
+        self.committed = true;
+        if self.durable {
+            if let Some(dir) = self.target.parent() {
                 sync_dir(dir)?;
             }
         }
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
     }
-    result
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Copies bytes `[from, to)` of `src` to `dst` at `at`, in the kernel where it can.

@@ -132,15 +132,21 @@ impl LineTable {
             return self.scan(bytes);
         };
         for t in tables {
-            let moved = self.summary.merge(t.summary);
-            if let (Some(mine), Some(theirs)) = (&mut self.entries, t.entries) {
-                mine.extend(theirs.into_iter().map(|e| LineEntry {
-                    task: moved[e.task as usize],
-                    ..e
-                }));
-            }
-            self.scanned_to = t.scanned_to;
+            self.append(t);
         }
+    }
+
+    /// Adds what `later` holds, as if its lines (which start at `self.scanned_to`) had been
+    /// scanned by this table.
+    pub fn append(&mut self, later: LineTable) {
+        let moved = self.summary.merge(later.summary);
+        if let (Some(mine), Some(theirs)) = (&mut self.entries, later.entries) {
+            mine.extend(theirs.into_iter().map(|e| LineEntry {
+                task: moved[e.task as usize],
+                ..e
+            }));
+        }
+        self.scanned_to = later.scanned_to;
     }
 
     /// Scans `bytes`, which start at file offset `self.scanned_to`, up to their last `\n`; an

@@ -7,15 +7,35 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
+use std::thread::ScopedJoinHandle;
 
-use super::line_table::{self, LineEntry, LineTable};
+use super::line_table::{LineEntry, LineTable, SCAN_BLOCK};
 use super::{index_file, lock, recovery, EventStore};
-use crate::{fsutil, json_line};
+use crate::fsutil::{self, Replacement};
+use crate::json_line;
+
+/// The sort key of compaction: lines whose timestamp is not a number sort as the oldest.
+fn sort_key(ts: f64) -> f64 {
+    if ts.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        ts
+    }
+}
+
+/// A new file written ahead of knowing it is the right one, with the byte range of the old
+/// file it copies.
+type EarlyCopy<'s> = (u64, u64, ScopedJoinHandle<'s, io::Result<Replacement>>);
 
 impl EventStore {
     /// Keeps the `max` newest events by timestamp (stable), in timestamp order, as the original;
     /// returns how many were evicted, 0 (and no rewrite) when there were no more than `max`.
-    /// Lines whose timestamp is not a number sort as the oldest.
+    ///
+    /// Usually the newest events are the last lines, already in order and as `JSON.stringify`
+    /// writes them: then the new file is a copy of that run of lines, made by the kernel. The
+    /// file is scanned from its end, and as soon as the last `max` events look like such a
+    /// run, the copy (and its fsync, the slow part) starts on another thread while the rest of
+    /// the file is scanned; it is used only if the whole scan confirms the guess.
     pub fn compact(&self, max: u64) -> io::Result<u64> {
         if fs::metadata(&self.events_path).is_err() {
             return Ok(0);
@@ -27,106 +47,150 @@ impl EventStore {
                 Err(e) => return Err(e),
             };
             let size = file.metadata()?.len();
-            let mut old = LineTable::fresh(0, true);
-            let rest = line_table::scan_file(&file, &mut old, size)?;
-            let mut entries = old.entries.take().expect("fresh(.., true)");
+            let lines_end = end_of_last_line(&file, size)?;
+            let mut tail = vec![0u8; (size - lines_end) as usize];
+            file.read_exact_at(&mut tail, lines_end)?;
             // Nobody writes now, so a last line without its `\n` is final: the original reads it.
-            if let Some(tail) = recovery::valid_tail(&rest) {
-                let info = json_line::scan(tail).expect("valid_tail scanned it");
-                let ts = info.timestamp.unwrap_or(f64::NAN);
-                let task_text = match &info.task_id {
-                    Some(r) => {
-                        let mut t = Vec::new();
-                        json_line::canonicalize(&tail[r.clone()], &mut t);
-                        t
-                    }
-                    None => b"null".to_vec(),
-                };
-                let lead = tail.as_ptr() as usize - rest.as_ptr() as usize;
-                entries.push(LineEntry {
-                    offset: old.scanned_to + lead as u64,
-                    len: tail.len() as u32,
-                    task: old.summary.add(ts, &task_text),
-                    ts,
-                    canonical: false,
-                });
-            }
-            let total = entries.len() as u64;
-            if total <= max {
-                return Ok(0);
-            }
-            let key = |ts: f64| if ts.is_nan() { f64::NEG_INFINITY } else { ts };
-            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-            order.sort_by(|&a, &b| {
-                key(entries[a as usize].ts).total_cmp(&key(entries[b as usize].ts))
+            let tail = recovery::valid_tail(&tail).map(|t| {
+                let lead = t.as_ptr() as usize - tail.as_ptr() as usize;
+                (t, lines_end + lead as u64)
             });
-            let kept: Vec<LineEntry> = order[(total - max) as usize..]
-                .iter()
-                .map(|&i| entries[i as usize])
-                .collect();
-            drop(entries);
 
-            let mut new = LineTable::fresh(0, true);
-            let mut add = |e: &LineEntry, offset: u64, len: u32| {
-                let task = new
-                    .summary
-                    .add(e.ts, old.summary.task_ids[e.task as usize].as_bytes());
-                let entries = new.entries.as_mut().expect("fresh(.., true)");
-                entries.push(LineEntry {
-                    offset,
-                    len,
-                    task,
-                    ts: e.ts,
-                    canonical: true,
-                });
-            };
-
-            // Usually the kept events are the newest, already in order, one run of lines at the
-            // end of the file, each as JSON.stringify would write it: then the new file is a
-            // copy of that run, made by the kernel.
-            let one_run = !kept.is_empty()
-                && kept.iter().all(|e| e.canonical)
-                && kept
-                    .windows(2)
-                    .all(|w| w[1].offset == w[0].offset + w[0].len as u64 + 1);
-            if one_run {
-                let lo = kept[0].offset;
-                let last = kept[kept.len() - 1];
-                let hi = last.offset + last.len as u64 + 1; // canonical lines end with `\n`
-                for e in &kept {
-                    add(e, e.offset - lo, e.len);
+            std::thread::scope(|scope| {
+                let mut blocks: Vec<LineTable> = Vec::new(); // from the end of the file back
+                let mut scanned = 0u64;
+                let mut early: Option<EarlyCopy> = None;
+                let mut buf = Vec::new();
+                let mut hi = lines_end;
+                while hi > 0 {
+                    let from = read_lines_ending_at(&file, hi, &mut buf)?;
+                    let mut t = LineTable::fresh(0, true);
+                    t.scanned_to = from;
+                    t.scan_parallel(&buf);
+                    scanned += t.summary.event_count;
+                    blocks.push(t);
+                    hi = from;
+                    if early.is_none() && tail.is_none() && hi > 0 && scanned >= max {
+                        if let Some((lo, end)) = newest_run(&blocks, max) {
+                            let file = &file;
+                            let copy = scope.spawn(move || {
+                                Replacement::write(&self.events_path, true, |f| {
+                                    fsutil::copy_range(file, lo, end, f, 0)
+                                })
+                            });
+                            early = Some((lo, end, copy));
+                        }
+                    }
                 }
-                new.scanned_to = hi - lo;
-                let fill = |f: &mut File| fsutil::copy_range(&file, lo, hi, f, 0);
-                self.replace_events(fill, new)?;
-                return Ok(total - max);
-            }
-
-            let lo = kept.iter().map(|e| e.offset).min().unwrap_or(0);
-            let hi = kept
-                .iter()
-                .map(|e| e.offset + e.len as u64)
-                .max()
-                .unwrap_or(0);
-            let mut bytes = vec![0u8; (hi - lo) as usize];
-            file.read_exact_at(&mut bytes, lo)?;
-            let mut out = Vec::with_capacity(kept.iter().map(|e| e.len as usize + 1).sum());
-            for e in &kept {
-                let text =
-                    &bytes[(e.offset - lo) as usize..(e.offset - lo) as usize + e.len as usize];
-                let at = out.len();
-                if e.canonical {
-                    out.extend_from_slice(text);
-                } else {
-                    json_line::canonicalize(text, &mut out);
+                let mut old = LineTable::fresh(0, true);
+                for t in blocks.into_iter().rev() {
+                    old.append(t);
                 }
-                add(e, at as u64, (out.len() - at) as u32);
-                out.push(b'\n');
-            }
-            new.scanned_to = out.len() as u64;
-            self.replace_events(|f| f.write_all(&out), new)?;
-            Ok(total - max)
+                let early = early.map(|(lo, end, copy)| (lo, end, join(copy)));
+                self.compact_scanned(old, tail, max, &file, early)
+            })
         })
+    }
+
+    /// The rest of `compact`, once the whole file is scanned into `old` (plus its valid
+    /// unterminated `tail` line, trimmed, and that text's offset).
+    fn compact_scanned(
+        &self,
+        mut old: LineTable,
+        tail: Option<(&[u8], u64)>,
+        max: u64,
+        file: &File,
+        early: Option<(u64, u64, io::Result<Replacement>)>,
+    ) -> io::Result<u64> {
+        let mut entries = old.entries.take().expect("fresh(.., true)");
+        if let Some((text, at)) = tail {
+            let info = json_line::scan(text).expect("valid_tail scanned it");
+            let ts = info.timestamp.unwrap_or(f64::NAN);
+            let task_text = match &info.task_id {
+                Some(r) => {
+                    let mut t = Vec::new();
+                    json_line::canonicalize(&text[r.clone()], &mut t);
+                    t
+                }
+                None => b"null".to_vec(),
+            };
+            entries.push(LineEntry {
+                offset: at,
+                len: text.len() as u32,
+                task: old.summary.add(ts, &task_text),
+                ts,
+                canonical: false,
+            });
+        }
+        let total = entries.len() as u64;
+        if total <= max {
+            return Ok(0);
+        }
+        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            sort_key(entries[a as usize].ts).total_cmp(&sort_key(entries[b as usize].ts))
+        });
+        let kept: Vec<LineEntry> = order[(total - max) as usize..]
+            .iter()
+            .map(|&i| entries[i as usize])
+            .collect();
+        drop(entries);
+
+        let mut new = LineTable::fresh(0, true);
+        let mut add = |e: &LineEntry, offset: u64, len: u32| {
+            let task = new
+                .summary
+                .add(e.ts, old.summary.task_ids[e.task as usize].as_bytes());
+            let entries = new.entries.as_mut().expect("fresh(.., true)");
+            entries.push(LineEntry {
+                offset,
+                len,
+                task,
+                ts: e.ts,
+                canonical: true,
+            });
+        };
+
+        if let Some((lo, end)) = one_run(&kept) {
+            for e in &kept {
+                add(e, e.offset - lo, e.len);
+            }
+            new.scanned_to = end - lo;
+            let replacement = match early {
+                Some((l, e, written)) if (l, e) == (lo, end) => written?,
+                _ => Replacement::write(&self.events_path, true, |f| {
+                    fsutil::copy_range(file, lo, end, f, 0)
+                })?,
+            };
+            self.install(replacement, new)?;
+            return Ok(total - max);
+        }
+        drop(early); // a wrong guess: its temp file goes
+
+        let lo = kept.iter().map(|e| e.offset).min().unwrap_or(0);
+        let hi = kept
+            .iter()
+            .map(|e| e.offset + e.len as u64)
+            .max()
+            .unwrap_or(0);
+        let mut bytes = vec![0u8; (hi - lo) as usize];
+        file.read_exact_at(&mut bytes, lo)?;
+        let mut out = Vec::with_capacity(kept.iter().map(|e| e.len as usize + 1).sum());
+        for e in &kept {
+            let text = &bytes[(e.offset - lo) as usize..(e.offset - lo) as usize + e.len as usize];
+            let at = out.len();
+            if e.canonical {
+                out.extend_from_slice(text);
+            } else {
+                json_line::canonicalize(text, &mut out);
+            }
+            add(e, at as u64, (out.len() - at) as u32);
+            out.push(b'\n');
+        }
+        new.scanned_to = out.len() as u64;
+        let replacement = Replacement::write(&self.events_path, true, |f| f.write_all(&out))?;
+        self.install(replacement, new)?;
+        Ok(total - max)
     }
 
     /// Replaces the events file with `content` (complete lines, as the caller serialized them).
@@ -135,19 +199,15 @@ impl EventStore {
         self.exclusively(|| {
             let mut table = LineTable::fresh(0, true);
             table.scan_parallel(content);
-            self.replace_events(|f| f.write_all(content), table)
+            let replacement =
+                Replacement::write(&self.events_path, true, |f| f.write_all(content))?;
+            self.install(replacement, table)
         })
     }
 
-    /// The atomic replacement (`fill` writes the new content), then the index and line table
-    /// of the new file.
-    fn replace_events(
-        &self,
-        fill: impl FnOnce(&mut File) -> io::Result<()>,
-        table: LineTable,
-    ) -> io::Result<()> {
-        fsutil::replace_atomic(&self.events_path, true, fill)?;
-        let mut table = table;
+    /// Puts the new events file in place, then its index and line table.
+    fn install(&self, replacement: Replacement, mut table: LineTable) -> io::Result<()> {
+        replacement.commit()?;
         table.inode = fs::metadata(&self.events_path)?.ino();
         let index = index_file::render(&table.summary, table.scanned_to);
         fsutil::write_atomic(&self.index_path, &index, false)?;
@@ -157,4 +217,78 @@ impl EventStore {
         lock(&self.write).forget_file();
         Ok(())
     }
+}
+
+/// When `kept` (in the order to write) is one run of whole canonical lines in file order,
+/// the byte range `[start, end)` of the old file that holds exactly them, `\n`s included.
+fn one_run(kept: &[LineEntry]) -> Option<(u64, u64)> {
+    let first = kept.first()?;
+    let last = kept.last()?;
+    let run = kept.iter().all(|e| e.canonical)
+        && kept
+            .windows(2)
+            .all(|w| w[1].offset == w[0].offset + w[0].len as u64 + 1);
+    run.then(|| (first.offset, last.offset + last.len as u64 + 1))
+}
+
+/// The range of the last `max` events of the file scanned so far (`blocks`, from the end back)
+/// if they are one run of canonical lines in timestamp order: the probable result of compaction.
+fn newest_run(blocks: &[LineTable], max: u64) -> Option<(u64, u64)> {
+    let mut newest_first: Vec<LineEntry> = blocks
+        .iter()
+        .flat_map(|t| t.entries.iter().flatten().rev())
+        .take(max as usize)
+        .copied()
+        .collect();
+    if newest_first.len() as u64 != max {
+        return None;
+    }
+    newest_first.reverse();
+    let in_order = newest_first
+        .windows(2)
+        .all(|w| sort_key(w[0].ts) <= sort_key(w[1].ts));
+    in_order.then(|| one_run(&newest_first)).flatten()
+}
+
+/// Where the last complete line of the file (`size` bytes) ends: just after its last `\n`.
+fn end_of_last_line(file: &File, size: u64) -> io::Result<u64> {
+    let mut buf = vec![0u8; 64 << 10];
+    let mut hi = size;
+    while hi > 0 {
+        let lo = hi.saturating_sub(buf.len() as u64);
+        let part = &mut buf[..(hi - lo) as usize];
+        file.read_exact_at(part, lo)?;
+        if let Some(i) = memchr::memrchr(b'\n', part) {
+            return Ok(lo + i as u64 + 1);
+        }
+        hi = lo;
+    }
+    Ok(0)
+}
+
+/// Reads into `buf` the whole lines that end at `hi` (a line boundary), about a scan block of
+/// them; returns the file offset where they start.
+fn read_lines_ending_at(file: &File, hi: u64, buf: &mut Vec<u8>) -> io::Result<u64> {
+    let mut block = SCAN_BLOCK;
+    loop {
+        let lo = hi.saturating_sub(block);
+        buf.resize((hi - lo) as usize, 0);
+        file.read_exact_at(buf, lo)?;
+        if lo == 0 {
+            return Ok(0);
+        }
+        // The block starts inside a line: it begins after that line's end.
+        if let Some(i) = memchr::memchr(b'\n', buf) {
+            buf.drain(..=i);
+            return Ok(lo + i as u64 + 1);
+        }
+        block *= 2; // one line longer than the block
+    }
+}
+
+/// A scoped thread's result; its panic becomes an error rather than taking the caller down.
+fn join<T>(handle: ScopedJoinHandle<'_, io::Result<T>>) -> io::Result<T> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("compaction: the copy thread panicked")))
 }

@@ -72,6 +72,59 @@ fn compact_keeps_newest_in_timestamp_order() {
 }
 
 #[test]
+fn compact_of_a_file_larger_than_a_scan_block_matches_a_stable_sort() {
+    // 12 MB of lines, so the newest ones are found (and their copy started) before the rest
+    // of the file is scanned; the variants make that early guess right or wrong.
+    let n = 120_000u64;
+    let pad = "p".repeat(60);
+    let line = |ts: u64, i: u64| {
+        format!(
+            "{{\"taskId\":\"t{}\",\"timestamp\":{ts},\"pad\":\"{pad}\"}}\n",
+            i % 7
+        )
+    };
+    let variants: [(&str, Box<dyn Fn(u64) -> u64>); 3] = [
+        ("in order", Box::new(|i| i)),
+        (
+            "first line newest",
+            Box::new(move |i| if i == 0 { n * 2 } else { i }),
+        ),
+        ("ties", Box::new(|i| i / 1000)),
+    ];
+    for (name, ts_of) in variants {
+        let (_d, s) = store();
+        std::fs::create_dir_all(s.dir()).unwrap();
+        let lines: Vec<(u64, String)> = (0..n).map(|i| (ts_of(i), line(ts_of(i), i))).collect();
+        std::fs::write(
+            s.dir().join("events.ndjson"),
+            lines.iter().map(|l| l.1.as_str()).collect::<String>(),
+        )
+        .unwrap();
+        let keep = 50_000;
+        let mut sorted = lines.clone();
+        sorted.sort_by_key(|l| l.0); // stable
+        let expected: String = sorted[(n - keep) as usize..]
+            .iter()
+            .map(|l| l.1.as_str())
+            .collect();
+        assert_eq!(s.compact(keep).unwrap(), n - keep, "{name}");
+        let text = std::fs::read_to_string(s.dir().join("events.ndjson")).unwrap();
+        assert!(text == expected, "{name}: the compacted file differs");
+        assert_eq!(
+            s.stats().unwrap(),
+            EventStore::new(s.dir()).stats().unwrap(),
+            "{name}"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(s.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|f| f.to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
+    }
+}
+
+#[test]
 fn compact_copies_a_run_of_newest_lines_and_rewrites_anything_else() {
     let lines = |ts: &[u64]| ts.iter().map(|&t| ev(t, "a")).collect::<String>();
     let cases = [
