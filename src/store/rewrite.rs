@@ -63,10 +63,10 @@ impl EventStore {
                 let mut buf = Vec::new();
                 let mut hi = lines_end;
                 while hi > 0 {
-                    let from = read_lines_ending_at(&file, hi, &mut buf)?;
+                    let (from, lines) = read_lines_ending_at(&file, hi, &mut buf)?;
                     let mut t = LineTable::fresh(0, true);
                     t.scanned_to = from;
-                    t.scan_parallel(&buf);
+                    t.scan_parallel(lines);
                     scanned += t.summary.event_count;
                     blocks.push(t);
                     hi = from;
@@ -266,21 +266,24 @@ fn end_of_last_line(file: &File, size: u64) -> io::Result<u64> {
     Ok(0)
 }
 
-/// Reads into `buf` the whole lines that end at `hi` (a line boundary), about a scan block of
-/// them; returns the file offset where they start.
-fn read_lines_ending_at(file: &File, hi: u64, buf: &mut Vec<u8>) -> io::Result<u64> {
+/// Reads, through `buf`, the whole lines that end at `hi` (a line boundary), about a scan block
+/// of them; returns them and the file offset where they start.
+fn read_lines_ending_at<'b>(
+    file: &File,
+    hi: u64,
+    buf: &'b mut Vec<u8>,
+) -> io::Result<(u64, &'b [u8])> {
     let mut block = SCAN_BLOCK;
     loop {
         let lo = hi.saturating_sub(block);
         buf.resize((hi - lo) as usize, 0);
         file.read_exact_at(buf, lo)?;
         if lo == 0 {
-            return Ok(0);
+            return Ok((0, buf));
         }
-        // The block starts inside a line: it begins after that line's end.
+        // The block starts inside a line: the lines begin after that one's end.
         if let Some(i) = memchr::memchr(b'\n', buf) {
-            buf.drain(..=i);
-            return Ok(lo + i as u64 + 1);
+            return Ok((lo + i as u64 + 1, &buf[i + 1..]));
         }
         block *= 2; // one line longer than the block
     }
