@@ -7,6 +7,7 @@ use napi_derive::napi;
 
 use super::promise;
 use crate::store::chunks::{ChunkQueue, Taken};
+use crate::store::values_only::ValuesOnly;
 use crate::store::worker::StoreHandle;
 use crate::store::EventStore;
 
@@ -47,6 +48,12 @@ fn ended(lines: String) -> Option<Vec<u8>> {
 fn json_text(bytes: Vec<u8>) -> String {
     // Built from valid UTF-8 pieces; the check is a cheap guard, not a conversion.
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `read_all_chunks` in the form lib/chunk-decoder.js reads.
+fn read_all_values_only(s: &EventStore, q: &ChunkQueue) -> std::io::Result<()> {
+    let mut encoder = ValuesOnly::default();
+    s.read_all_chunks(&mut |c| q.push(encoder.encode(&c)))
 }
 
 impl NativeEventStore {
@@ -106,12 +113,12 @@ impl NativeEventStore {
         Ok(p)
     }
 
-    /// Starts reading every event; the reader hands out JSON-array chunks as they are checked.
+    /// Starts reading every event; the reader hands out chunks (see `ValuesOnly`) as they are checked.
     /// `ordered`: this store's appends made after this call wait until the read has its
     /// snapshot, so the caller knows exactly which of its own events the snapshot holds.
     #[napi]
     pub fn read_all(&self, ordered: bool) -> NativeChunkReader {
-        self.chunked(ordered, |s, q| s.read_all_chunks(&mut |c| q.push(c)))
+        self.chunked(ordered, |s, q| read_all_values_only(s, q))
     }
 
     /// Compacts, then (when it evicted anything) reads the compacted file in the same turn of
@@ -128,7 +135,7 @@ impl NativeEventStore {
             let evicted = s.compact(max)?;
             q.set_count(evicted);
             if evicted > 0 {
-                s.read_all_chunks(&mut |c| q.push(c))?;
+                read_all_values_only(s, q)?;
             }
             Ok(())
         })
@@ -213,7 +220,7 @@ pub struct NativeChunkReader {
 
 #[napi]
 impl NativeChunkReader {
-    /// The next chunk (JSON array text), `null` at the end, `undefined` when none is ready yet.
+    /// The next chunk (text for lib/chunk-decoder.js), `null` at the end, `undefined` when none is ready yet.
     #[napi(ts_return_type = "string | null | undefined")]
     pub fn take<'e>(&self, env: &'e Env) -> Result<Either3<napi::JsString<'e>, Null, Undefined>> {
         match self.queue.take() {

@@ -15,6 +15,7 @@ mod parallel;
 mod range_index;
 mod recovery;
 mod rewrite;
+pub mod values_only;
 pub mod worker;
 
 use std::fs::{self, File};
