@@ -102,13 +102,16 @@ fn roundtrip(events: &[&[u8]], per_chunk: usize) -> usize {
     shaped
 }
 
+const R: usize = MIN_REPEATS as usize;
+
 const RUN_EVENT: &[u8] = br#"{"eventId":"e1","taskId":"task-1","retrievedRuleIds":["R1","R2"],"diffSummary":{"linesAdded":3,"linesRemoved":0},"testResults":{"ran":true,"deep":{"a":{"b":1}}},"violations":[{"ruleId":"R1"}],"outcomeAccepted":null,"timestamp":1700000000000}"#;
 
 #[test]
 fn repeated_shapes_go_as_values_and_come_back_exact() {
-    let events = vec![RUN_EVENT; 50];
-    assert_eq!(roundtrip(&events, 7), 50 - 7);
-    let chunks = encode_all(&events, 50);
+    // The shape is counted from the first chunk on, and used once seen often enough.
+    let events = vec![RUN_EVENT; 4 * R];
+    assert_eq!(roundtrip(&events, R / 2), 4 * R - R / 2);
+    let chunks = encode_all(&events, 4 * R);
     // The shape once, then only values: nested objects flattened, arrays kept as text.
     let text = String::from_utf8(chunks[0].clone()).unwrap();
     assert!(text.starts_with(r#"{"v":[1,"e1","task-1",["R1","R2"],3,0,true,{"b":1},[{"ruleId":"R1"}],null,1700000000000,1,"#), "{text}");
@@ -135,16 +138,16 @@ fn rare_shapes_and_unsafe_keys_stay_plain() {
         b"1e21",
         b"null",
     ] {
-        let events = vec![unsafe_event; 20];
+        let events = vec![unsafe_event; 2 * R];
         assert_eq!(
-            roundtrip(&events, 20),
+            roundtrip(&events, 2 * R),
             0,
             "{}",
             String::from_utf8_lossy(unsafe_event)
         );
     }
     // Seen fewer than MIN_REPEATS times.
-    let few = vec![RUN_EVENT; MIN_REPEATS as usize - 1];
+    let few = vec![RUN_EVENT; R - 1];
     assert_eq!(roundtrip(&few, 100), 0);
 }
 
@@ -157,7 +160,7 @@ fn big_objects_stay_plain_and_unicode_keys_are_fine() {
             .collect::<Vec<_>>()
             .join(",")
     );
-    assert_eq!(roundtrip(&vec![many.as_bytes(); 20], 20), 0);
+    assert_eq!(roundtrip(&vec![many.as_bytes(); 2 * R], 2 * R), 0);
     // Within the key limit everywhere, but more values in all than MAX_VALUES.
     let wide = format!(
         "{{{}}}",
@@ -172,10 +175,19 @@ fn big_objects_stay_plain_and_unicode_keys_are_fine() {
             .collect::<Vec<_>>()
             .join(",")
     );
-    assert_eq!(roundtrip(&vec![wide.as_bytes(); 20], 20), 0);
+    assert_eq!(roundtrip(&vec![wide.as_bytes(); 2 * R], 2 * R), 0);
     let unicode = "{\"é\":1,\"日本\":\"ü\",\"\u{1F600}\":[]}";
-    assert_eq!(roundtrip(&vec![unicode.as_bytes(); 20], 20), 20);
-    assert_eq!(roundtrip(&vec![&b"{}"[..]; 20], 20), 20);
+    assert_eq!(roundtrip(&vec![unicode.as_bytes(); 2 * R], 2 * R), 2 * R);
+    assert_eq!(roundtrip(&vec![&b"{}"[..]; 2 * R], 2 * R), 2 * R);
+}
+
+#[test]
+fn constructors_per_read_are_capped() {
+    let kinds: Vec<String> = (0..MAX_DEFINED + 10)
+        .map(|i| format!("{{\"k{i}\":{i}}}"))
+        .collect();
+    let events: Vec<&[u8]> = kinds.iter().flat_map(|k| vec![k.as_bytes(); R]).collect();
+    assert_eq!(roundtrip(&events, 10 * R), MAX_DEFINED as usize * R);
 }
 
 #[test]
