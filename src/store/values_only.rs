@@ -274,14 +274,13 @@ fn skip_string(s: &[u8], i: usize) -> Option<usize> {
     if s.get(i) != Some(&b'"') {
         return None;
     }
-    // Most strings of events are short: a plain loop beats setting up a vectorized search.
     let mut j = i + 1;
     loop {
-        match *s.get(j)? {
-            b'"' => return Some(j + 1),
-            b'\\' => j += 2,
-            _ => j += 1,
+        j += memchr::memchr2(b'"', b'\\', s.get(j..)?)?;
+        if s[j] == b'"' {
+            return Some(j + 1);
         }
+        j += 2;
     }
 }
 
