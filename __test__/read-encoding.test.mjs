@@ -146,3 +146,24 @@ test('shapes across chunk boundaries, a huge event, and a final line without new
   const wanted = await checkBoth(t, Buffer.from(lines.join('\n') + '\n{"last":true,"n":-0}'))
   assert.equal(wanted.length, events.length + 1)
 })
+
+test('where code generation is disallowed, shapes are built member by member, alike', async (t) => {
+  const { spawnSync } = await import('node:child_process')
+  const lines = []
+  for (let round = 0; round < 40; round++) lines.push(...ADVERSARIAL)
+  const dir = writeEvents(t, Buffer.from(lines.join('\n') + '\n'))
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--disallow-code-generation-from-strings',
+      '-e',
+      `require(${JSON.stringify(join(import.meta.dirname, '..', 'index.js'))})
+        .createEventStore(process.argv[1]).readAll()
+        .then((events) => process.stdout.write(JSON.stringify(events)))`,
+      dir,
+    ],
+    { encoding: 'utf8' },
+  )
+  assert.equal(child.status, 0, child.stderr)
+  assert.equal(child.stdout, JSON.stringify(expected(Buffer.from(lines.join('\n')))))
+})
