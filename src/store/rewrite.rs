@@ -126,14 +126,28 @@ impl EventStore {
         if total <= max {
             return Ok(0);
         }
-        let mut order: Vec<u32> = (0..entries.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            sort_key(entries[a as usize].ts).total_cmp(&sort_key(entries[b as usize].ts))
+        // The guessed run (the last `max` events, in timestamp order) is what the stable sort
+        // keeps exactly when no event before it sorts after its first one: no sort needed then.
+        let first_kept = (total - max) as usize;
+        let guessed = early.as_ref().is_some_and(|(lo, _, _)| {
+            let run_key = sort_key(entries[first_kept].ts);
+            entries[first_kept].offset == *lo
+                && entries[..first_kept]
+                    .iter()
+                    .all(|e| sort_key(e.ts) <= run_key)
         });
-        let kept: Vec<LineEntry> = order[(total - max) as usize..]
-            .iter()
-            .map(|&i| entries[i as usize])
-            .collect();
+        let kept: Vec<LineEntry> = if guessed {
+            entries.split_off(first_kept)
+        } else {
+            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+            order.sort_by(|&a, &b| {
+                sort_key(entries[a as usize].ts).total_cmp(&sort_key(entries[b as usize].ts))
+            });
+            order[first_kept..]
+                .iter()
+                .map(|&i| entries[i as usize])
+                .collect()
+        };
         drop(entries);
 
         let mut new = LineTable::fresh(0, true);
