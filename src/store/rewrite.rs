@@ -9,8 +9,8 @@ use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::thread::ScopedJoinHandle;
 
-use super::line_table::{LineEntry, LineTable, SCAN_BLOCK};
-use super::{index_file, lock, recovery, EventStore};
+use super::line_table::{LineEntry, LineTable};
+use super::{index_file, lock, parallel, recovery, EventStore};
 use crate::fsutil::{self, Replacement};
 use crate::json_line;
 
@@ -23,6 +23,9 @@ fn sort_key(ts: f64) -> f64 {
     }
 }
 
+/// Compaction scans the file in blocks of about this size, from its end, on every core.
+const BLOCK: u64 = 4 << 20;
+
 /// A new file written ahead of knowing it is the right one, with the byte range of the old
 /// file it copies.
 type EarlyCopy<'s> = (u64, u64, ScopedJoinHandle<'s, io::Result<Replacement>>);
@@ -33,9 +36,9 @@ impl EventStore {
     ///
     /// Usually the newest events are the last lines, already in order and as `JSON.stringify`
     /// writes them: then the new file is a copy of that run of lines, made by the kernel. The
-    /// file is scanned from its end, and as soon as the last `max` events look like such a
-    /// run, the copy (and its fsync, the slow part) starts on another thread while the rest of
-    /// the file is scanned; it is used only if the whole scan confirms the guess.
+    /// file is scanned in blocks, on every core, from its end; as soon as the last `max` events
+    /// look like such a run, the copy (and its fsync, the slow part) starts on another thread
+    /// while the rest is scanned, and it is used only if the whole scan confirms the guess.
     pub fn compact(&self, max: u64) -> io::Result<u64> {
         if fs::metadata(&self.events_path).is_err() {
             return Ok(0);
@@ -57,21 +60,30 @@ impl EventStore {
             });
 
             std::thread::scope(|scope| {
-                let mut blocks: Vec<LineTable> = Vec::new(); // from the end of the file back
+                let bounds = parallel::line_blocks(&file, 0, lines_end, BLOCK)?;
+                // Scanned blocks; `tables[done_from..]` are all there.
+                let mut tables: Vec<Option<LineTable>> =
+                    bounds.iter().skip(1).map(|_| None).collect();
+                let mut done_from = tables.len();
                 let mut scanned = 0u64;
                 let mut early: Option<EarlyCopy> = None;
-                let mut buf = Vec::new();
-                let mut hi = lines_end;
-                while hi > 0 {
-                    let (from, lines) = read_lines_ending_at(&file, hi, &mut buf)?;
+                let scan_block = |start: u64, bytes: &[u8]| {
                     let mut t = LineTable::fresh(0, true);
-                    t.scanned_to = from;
-                    t.scan_parallel(lines);
-                    scanned += t.summary.event_count;
-                    blocks.push(t);
-                    hi = from;
-                    if early.is_none() && tail.is_none() && hi > 0 && scanned >= max {
-                        if let Some((lo, end)) = newest_run(&blocks, max) {
+                    t.scanned_to = start;
+                    t.scan(bytes);
+                    t
+                };
+                parallel::for_each_block(&file, &bounds, true, scan_block, |i, t| {
+                    tables[i] = Some(t);
+                    while done_from > 0 && tables[done_from - 1].is_some() {
+                        done_from -= 1;
+                        scanned += tables[done_from]
+                            .as_ref()
+                            .map_or(0, |t| t.summary.event_count);
+                    }
+                    if early.is_none() && tail.is_none() && done_from > 0 && scanned >= max {
+                        let newest = tables[done_from..].iter().rev().flatten();
+                        if let Some((lo, end)) = newest_run(newest, max) {
                             let file = &file;
                             let copy = scope.spawn(move || {
                                 Replacement::write(&self.events_path, true, |f| {
@@ -81,9 +93,9 @@ impl EventStore {
                             early = Some((lo, end, copy));
                         }
                     }
-                }
+                })?;
                 let mut old = LineTable::fresh(0, true);
-                for t in blocks.into_iter().rev() {
+                for t in tables.into_iter().flatten() {
                     old.append(t);
                 }
                 let early = early.map(|(lo, end, copy)| (lo, end, join(copy)));
@@ -247,9 +259,8 @@ fn one_run(kept: &[LineEntry]) -> Option<(u64, u64)> {
 
 /// The range of the last `max` events of the file scanned so far (`blocks`, from the end back)
 /// if they are one run of canonical lines in timestamp order: the probable result of compaction.
-fn newest_run(blocks: &[LineTable], max: u64) -> Option<(u64, u64)> {
+fn newest_run<'t>(blocks: impl Iterator<Item = &'t LineTable>, max: u64) -> Option<(u64, u64)> {
     let mut newest_first: Vec<LineEntry> = blocks
-        .iter()
         .flat_map(|t| t.entries.iter().flatten().rev())
         .take(max as usize)
         .copied()
@@ -278,29 +289,6 @@ fn end_of_last_line(file: &File, size: u64) -> io::Result<u64> {
         hi = lo;
     }
     Ok(0)
-}
-
-/// Reads, through `buf`, the whole lines that end at `hi` (a line boundary), about a scan block
-/// of them; returns them and the file offset where they start.
-fn read_lines_ending_at<'b>(
-    file: &File,
-    hi: u64,
-    buf: &'b mut Vec<u8>,
-) -> io::Result<(u64, &'b [u8])> {
-    let mut block = SCAN_BLOCK;
-    loop {
-        let lo = hi.saturating_sub(block);
-        buf.resize((hi - lo) as usize, 0);
-        file.read_exact_at(buf, lo)?;
-        if lo == 0 {
-            return Ok((0, buf));
-        }
-        // The block starts inside a line: the lines begin after that one's end.
-        if let Some(i) = memchr::memchr(b'\n', buf) {
-            return Ok((lo + i as u64 + 1, &buf[i + 1..]));
-        }
-        block *= 2; // one line longer than the block
-    }
 }
 
 /// A scoped thread's result; its panic becomes an error rather than taking the caller down.
