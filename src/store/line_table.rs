@@ -209,6 +209,21 @@ pub fn scan_file(
     end: u64,
 ) -> std::io::Result<Vec<u8>> {
     let from = table.scanned_to;
+    let with_entries = table.entries.is_some();
+    let scan_block = |start: u64, bytes: &[u8]| {
+        let mut t = LineTable::fresh(0, with_entries);
+        t.scanned_to = start;
+        t.scan(bytes);
+        t
+    };
+    if let Some((parts, lines_end)) = super::parallel::over_lines(file, from, end, scan_block)? {
+        for t in parts {
+            table.append(t);
+        }
+        let mut rest = vec![0u8; (end - lines_end) as usize];
+        std::os::unix::fs::FileExt::read_exact_at(file, &mut rest, lines_end)?;
+        return Ok(rest);
+    }
     feed_file(file, from, end, SCAN_BLOCK, |bytes| {
         table.scan_parallel(bytes);
         table.scanned_to

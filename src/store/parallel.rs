@@ -44,6 +44,45 @@ pub fn per_core<T: Send>(bytes: &[u8], f: impl Fn(usize, &[u8]) -> T + Sync) -> 
     }))
 }
 
+/// Where the last whole line in `[from, to)` of `file` ends (just after its `\n`); `from` when
+/// there is none.
+pub fn end_of_last_line(file: &File, from: u64, to: u64) -> io::Result<u64> {
+    let mut buf = vec![0u8; 64 << 10];
+    let mut hi = to;
+    while hi > from {
+        let lo = hi.saturating_sub(buf.len() as u64).max(from);
+        let part = &mut buf[..(hi - lo) as usize];
+        file.read_exact_at(part, lo)?;
+        if let Some(i) = memchr::memrchr(b'\n', part) {
+            return Ok(lo + i as u64 + 1);
+        }
+        hi = lo;
+    }
+    Ok(from)
+}
+
+/// Blocks of a scan spread over the cores: large enough that each is worth a thread's turn.
+pub const FILE_BLOCK: u64 = 4 << 20;
+
+/// `f(start, bytes)` over the whole lines of `[from, to)` of `file`, in blocks on every core;
+/// the results in file order, and where those lines end (what follows is an unterminated line).
+/// `None` when the range is too small to be worth spreading (the caller reads it alone).
+pub fn over_lines<T: Send>(
+    file: &File,
+    from: u64,
+    to: u64,
+    f: impl Fn(u64, &[u8]) -> T + Sync,
+) -> io::Result<Option<(Vec<T>, u64)>> {
+    if to.saturating_sub(from) < 2 * FILE_BLOCK {
+        return Ok(None);
+    }
+    let lines_end = end_of_last_line(file, from, to)?;
+    let bounds = line_blocks(file, from, lines_end, FILE_BLOCK)?;
+    let mut parts: Vec<Option<T>> = bounds.iter().skip(1).map(|_| None).collect();
+    for_each_block(file, &bounds, false, f, |i, t| parts[i] = Some(t))?;
+    Ok(Some((parts.into_iter().flatten().collect(), lines_end)))
+}
+
 /// Offsets that cut `[from, to)` of `file` into blocks of whole lines about `block` bytes
 /// long: `from`, the start of a line near each multiple of `block`, and `to`. `to` must be a
 /// line boundary (just after a `\n`).

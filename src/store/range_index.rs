@@ -38,6 +38,21 @@ impl RangeIndex {
                 ..RangeIndex::default()
             };
         }
+        let skim_block = |start: u64, bytes: &[u8]| {
+            let mut part = RangeIndex {
+                scanned_to: start,
+                ..RangeIndex::default()
+            };
+            part.skim(bytes);
+            part
+        };
+        if let Some((parts, _)) = parallel::over_lines(file, self.scanned_to, size, skim_block)? {
+            for part in parts {
+                self.lines.extend_from_slice(&part.lines);
+                self.scanned_to = part.scanned_to;
+            }
+            return Ok(());
+        }
         line_table::feed_file(
             file,
             self.scanned_to,

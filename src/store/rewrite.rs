@@ -23,9 +23,6 @@ fn sort_key(ts: f64) -> f64 {
     }
 }
 
-/// Compaction scans the file in blocks of about this size, from its end, on every core.
-const BLOCK: u64 = 4 << 20;
-
 /// A new file written ahead of knowing it is the right one, with the byte range of the old
 /// file it copies.
 type EarlyCopy<'s> = (u64, u64, ScopedJoinHandle<'s, io::Result<Replacement>>);
@@ -50,7 +47,7 @@ impl EventStore {
                 Err(e) => return Err(e),
             };
             let size = file.metadata()?.len();
-            let lines_end = end_of_last_line(&file, size)?;
+            let lines_end = parallel::end_of_last_line(&file, 0, size)?;
             let mut tail = vec![0u8; (size - lines_end) as usize];
             file.read_exact_at(&mut tail, lines_end)?;
             // Nobody writes now, so a last line without its `\n` is final: the original reads it.
@@ -60,7 +57,7 @@ impl EventStore {
             });
 
             std::thread::scope(|scope| {
-                let bounds = parallel::line_blocks(&file, 0, lines_end, BLOCK)?;
+                let bounds = parallel::line_blocks(&file, 0, lines_end, parallel::FILE_BLOCK)?;
                 // Scanned blocks; `tables[done_from..]` are all there.
                 let mut tables: Vec<Option<LineTable>> =
                     bounds.iter().skip(1).map(|_| None).collect();
@@ -273,22 +270,6 @@ fn newest_run<'t>(blocks: impl Iterator<Item = &'t LineTable>, max: u64) -> Opti
         .windows(2)
         .all(|w| sort_key(w[0].ts) <= sort_key(w[1].ts));
     in_order.then(|| one_run(&newest_first)).flatten()
-}
-
-/// Where the last complete line of the file (`size` bytes) ends: just after its last `\n`.
-fn end_of_last_line(file: &File, size: u64) -> io::Result<u64> {
-    let mut buf = vec![0u8; 64 << 10];
-    let mut hi = size;
-    while hi > 0 {
-        let lo = hi.saturating_sub(buf.len() as u64);
-        let part = &mut buf[..(hi - lo) as usize];
-        file.read_exact_at(part, lo)?;
-        if let Some(i) = memchr::memrchr(b'\n', part) {
-            return Ok(lo + i as u64 + 1);
-        }
-        hi = lo;
-    }
-    Ok(0)
 }
 
 /// A scoped thread's result; its panic becomes an error rather than taking the caller down.

@@ -100,6 +100,27 @@ fn compact_of_a_file_larger_than_a_scan_block_matches_a_stable_sort() {
             lines.iter().map(|l| l.1.as_str()).collect::<String>(),
         )
         .unwrap();
+        // A fresh store's full scan and first range read go over this file on every core too.
+        // (Without a worker to drop it, a store keeps its shared lock: use temporaries.)
+        let st = EventStore::new(s.dir()).stats().unwrap();
+        assert_eq!(st.event_count, n, "{name}");
+        assert_eq!(
+            st.newest_event,
+            lines.iter().map(|l| l.0 as f64).reduce(f64::max)
+        );
+        let (lo, hi) = (ts_of(n / 3), ts_of(n / 3) + 40);
+        let in_range: Vec<&str> = lines
+            .iter()
+            .filter(|l| (lo..=hi).contains(&l.0))
+            .map(|l| l.1.trim_end())
+            .collect();
+        let range = EventStore::new(s.dir())
+            .read_range_json(lo as f64, hi as f64)
+            .unwrap();
+        assert!(
+            range == format!("[{}]", in_range.join(",")).into_bytes(),
+            "{name}: range read"
+        );
         let keep = 50_000;
         let mut sorted = lines.clone();
         sorted.sort_by_key(|l| l.0); // stable
