@@ -61,7 +61,7 @@ pub fn end_of_last_line(file: &File, from: u64, to: u64) -> io::Result<u64> {
     Ok(from)
 }
 
-/// Blocks of a scan spread over the cores: large enough that each is worth a thread's turn.
+/// The largest block of a scan spread over the cores.
 pub const FILE_BLOCK: u64 = 4 << 20;
 
 /// `f(start, bytes)` over the whole lines of `[from, to)` of `file`, in blocks on every core;
@@ -73,11 +73,14 @@ pub fn over_lines<T: Send>(
     to: u64,
     f: impl Fn(u64, &[u8]) -> T + Sync,
 ) -> io::Result<Option<(Vec<T>, u64)>> {
-    if to.saturating_sub(from) < 2 * FILE_BLOCK {
+    let len = to.saturating_sub(from);
+    if len < 2 << 20 {
         return Ok(None);
     }
     let lines_end = end_of_last_line(file, from, to)?;
-    let bounds = line_blocks(file, from, lines_end, FILE_BLOCK)?;
+    // Enough blocks that the threads finish together; not so small that overheads show.
+    let block = (len / 8).clamp(1 << 20, FILE_BLOCK);
+    let bounds = line_blocks(file, from, lines_end, block)?;
     let mut parts: Vec<Option<T>> = bounds.iter().skip(1).map(|_| None).collect();
     for_each_block(file, &bounds, false, f, |i, t| parts[i] = Some(t))?;
     Ok(Some((parts.into_iter().flatten().collect(), lines_end)))
