@@ -224,8 +224,9 @@ pub fn scan_file(
         std::os::unix::fs::FileExt::read_exact_at(file, &mut rest, lines_end)?;
         return Ok(rest);
     }
+    // A range too small to spread over the cores.
     feed_file(file, from, end, SCAN_BLOCK, |bytes| {
-        table.scan_parallel(bytes);
+        table.scan(bytes);
         table.scanned_to
     })
 }

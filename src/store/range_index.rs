@@ -59,7 +59,7 @@ impl RangeIndex {
             size,
             line_table::SCAN_BLOCK,
             |bytes| {
-                self.skim_parallel(bytes);
+                self.skim(bytes);
                 self.scanned_to
             },
         )?;
@@ -73,24 +73,6 @@ impl RangeIndex {
         self.lines
             .iter()
             .filter(move |l| l.ts.is_nan() || (start <= l.ts && l.ts <= end))
-    }
-
-    fn skim_parallel(&mut self, bytes: &[u8]) {
-        let base = self.scanned_to;
-        let Some(parts) = parallel::per_core(bytes, |from, part| {
-            let mut index = RangeIndex {
-                scanned_to: base + from as u64,
-                ..RangeIndex::default()
-            };
-            index.skim(part);
-            index
-        }) else {
-            return self.skim(bytes);
-        };
-        for part in parts {
-            self.lines.extend_from_slice(&part.lines);
-            self.scanned_to = part.scanned_to;
-        }
     }
 
     /// Skims `bytes`, which start at file offset `self.scanned_to`, up to their last `\n`; an
