@@ -144,12 +144,19 @@ impl EventStore {
                 return Err(e);
             }
         }
-        let r = f();
-        if !already {
-            locks.unlock_exclusive();
+        // Released however `f` ends: a panic (turned into an error by the binding) must not
+        // leave the directory locked, and this store's appends held back, for good.
+        struct Release<'a>(&'a EventStore, Option<&'a DirLocks>);
+        impl Drop for Release<'_> {
+            fn drop(&mut self) {
+                if let Some(locks) = self.1 {
+                    locks.unlock_exclusive();
+                }
+                self.0.exclusive_wanted.store(false, Ordering::Release);
+            }
         }
-        self.exclusive_wanted.store(false, Ordering::Release);
-        r
+        let _release = Release(self, (!already).then_some(locks));
+        f()
     }
 
     /// Stops this store's fast appends and drops its shared lock, which would otherwise block

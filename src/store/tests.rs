@@ -481,3 +481,20 @@ fn range_reads_of_big_files_skim_on_every_core() {
     }
     assert_eq!(lock(&by_skim.range_index).lines.len(), 150_000 + 2 * 15);
 }
+
+#[test]
+fn a_panic_during_a_rewrite_leaves_the_directory_and_the_appends_free() {
+    let (_d, s) = store();
+    assert!(s.try_append(ev(1, "a").as_bytes()).unwrap());
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        s.exclusively(|| -> io::Result<()> { panic!("a bug in a rewrite") })
+    }));
+    assert!(panicked.is_err());
+    // This store's appends are not held back...
+    assert!(s.try_append(ev(2, "b").as_bytes()).unwrap());
+    // ...and once it drops its shared lock, the directory is free for anyone.
+    s.release_shared();
+    let dir = std::fs::File::open(s.dir()).unwrap();
+    dir.try_lock().expect("the directory is not left locked");
+    dir.unlock().unwrap();
+}
