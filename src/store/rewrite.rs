@@ -139,11 +139,12 @@ impl EventStore {
         // keeps exactly when no event before it sorts after its first one: no sort needed then.
         let first_kept = (total - max) as usize;
         let guessed = early.as_ref().is_some_and(|(lo, _, _)| {
-            let run_key = sort_key(entries[first_kept].ts);
-            entries[first_kept].offset == *lo
-                && entries[..first_kept]
-                    .iter()
-                    .all(|e| sort_key(e.ts) <= run_key)
+            entries.get(first_kept).is_some_and(|first| {
+                first.offset == *lo
+                    && entries[..first_kept]
+                        .iter()
+                        .all(|e| sort_key(e.ts) <= sort_key(first.ts))
+            })
         });
         let kept: Vec<LineEntry> = if guessed {
             entries.split_off(first_kept)
