@@ -18,7 +18,7 @@ const RETRY_MS = 0.5
 const joinTexts = (texts) => texts.filter((t) => t !== '').join('\n')
 
 /** The lines of backlog entries `{ lines, resolve, reject }`, as one text. */
-const joinLines = (batch) => (batch.length === 1 ? batch[0].lines : joinTexts(batch.map((b) => b.lines)))
+const joinLines = (batch) => joinTexts(batch.map((b) => b.lines))
 
 /** Settles every backlog entry: resolved, or rejected with `err`. */
 function settleAll(batch, err) {

@@ -216,23 +216,12 @@ pub fn scan_file(
         t.scan(bytes);
         t
     };
-    if let Some((parts, lines_end)) = super::parallel::over_lines(file, from, end, scan_block)? {
-        for t in parts {
-            table.append(t);
-        }
-        let mut rest = vec![0u8; (end - lines_end) as usize];
-        std::os::unix::fs::FileExt::read_exact_at(file, &mut rest, lines_end)?;
-        return Ok(rest);
+    let (parts, rest) = super::parallel::over_lines(file, from, end, scan_block)?;
+    for t in parts {
+        table.append(t);
     }
-    // A range too small to spread over the cores.
-    feed_file(file, from, end, SCAN_BLOCK, |bytes| {
-        table.scan(bytes);
-        table.scanned_to
-    })
+    Ok(rest)
 }
-
-/// Blocks in which whole files are scanned: large enough that reading is not the cost.
-pub const SCAN_BLOCK: u64 = 8 << 20;
 
 /// Feeds `file` from `from` to `end` to `scan` in blocks of `block` bytes through one reused
 /// buffer (a whole file read into fresh memory costs more in page faults than in reading).

@@ -64,18 +64,22 @@ pub fn end_of_last_line(file: &File, from: u64, to: u64) -> io::Result<u64> {
 /// The largest block of a scan spread over the cores.
 pub const FILE_BLOCK: u64 = 4 << 20;
 
-/// `f(start, bytes)` over the whole lines of `[from, to)` of `file`, in blocks on every core;
-/// the results in file order, and where those lines end (what follows is an unterminated line).
-/// `None` when the range is too small to be worth spreading (the caller reads it alone).
+/// `f(start, bytes)` over the whole lines of `[from, to)` of `file`: in blocks on every core,
+/// or, for a range too small to be worth spreading, once on the calling thread. Returns the
+/// results in file order and the bytes after the last whole line (an unterminated line).
 pub fn over_lines<T: Send>(
     file: &File,
     from: u64,
     to: u64,
     f: impl Fn(u64, &[u8]) -> T + Sync,
-) -> io::Result<Option<(Vec<T>, u64)>> {
+) -> io::Result<(Vec<T>, Vec<u8>)> {
     let len = to.saturating_sub(from);
     if len < 2 << 20 {
-        return Ok(None);
+        let mut buf = vec![0u8; len as usize];
+        file.read_exact_at(&mut buf, from)?;
+        let lines = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
+        let part = f(from, &buf[..lines]);
+        return Ok((vec![part], buf.split_off(lines)));
     }
     let lines_end = end_of_last_line(file, from, to)?;
     // Enough blocks that the threads finish together; not so small that overheads show.
@@ -83,7 +87,9 @@ pub fn over_lines<T: Send>(
     let bounds = line_blocks(file, from, lines_end, block)?;
     let mut parts: Vec<Option<T>> = bounds.iter().skip(1).map(|_| None).collect();
     for_each_block(file, &bounds, false, f, |i, t| parts[i] = Some(t))?;
-    Ok(Some((parts.into_iter().flatten().collect(), lines_end)))
+    let mut rest = vec![0u8; (to - lines_end) as usize];
+    file.read_exact_at(&mut rest, lines_end)?;
+    Ok((parts.into_iter().flatten().collect(), rest))
 }
 
 /// Offsets that cut `[from, to)` of `file` into blocks of whole lines about `block` bytes

@@ -46,23 +46,11 @@ impl RangeIndex {
             part.skim(bytes);
             part
         };
-        if let Some((parts, _)) = parallel::over_lines(file, self.scanned_to, size, skim_block)? {
-            for part in parts {
-                self.lines.extend_from_slice(&part.lines);
-                self.scanned_to = part.scanned_to;
-            }
-            return Ok(());
+        let (parts, _) = parallel::over_lines(file, self.scanned_to, size, skim_block)?;
+        for part in parts {
+            self.lines.extend_from_slice(&part.lines);
+            self.scanned_to = part.scanned_to;
         }
-        line_table::feed_file(
-            file,
-            self.scanned_to,
-            size,
-            line_table::SCAN_BLOCK,
-            |bytes| {
-                self.skim(bytes);
-                self.scanned_to
-            },
-        )?;
         Ok(())
     }
 
