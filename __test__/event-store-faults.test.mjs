@@ -252,12 +252,10 @@ test('compact of 100,000 events never blocks the event loop for 10 ms or more', 
 
 test('a lock of a live process is not taken over, even when its timestamp is 60 s old', async (t) => {
   const path = join(tempDir(t), 'store')
-  // A live process other than this one: an instance in this same process would be a weaker
-  // test, since an implementation might special-case its own pid.
-  const holder = new Child(t, 'idle.mjs')
-  const { pid } = await holder.expect('ready')
+  // A live process other than this one that is older than the lock (a process younger than
+  // its lock only has a dead holder's pid, given to it again): init.
   mkdirSync(path)
-  const lock = JSON.stringify({ holder: 'live-holder', timestamp: Date.now() - 60_000, pid })
+  const lock = JSON.stringify({ holder: 'live-holder', timestamp: Date.now() - 60_000, pid: 1 })
   writeFileSync(storeFiles(path).lock, lock)
 
   const store = new EventStore(path)
@@ -268,7 +266,19 @@ test('a lock of a live process is not taken over, even when its timestamp is 60 
   assert.equal(readFileSync(storeFiles(path).lock, 'utf8'), lock, 'the live holder’s lock file was changed')
   await store.releaseLock()
   assert.equal(readFileSync(storeFiles(path).lock, 'utf8'), lock, 'releaseLock removed a lock this instance does not hold')
-  await holder.close()
+})
+
+test('a lock whose pid now belongs to a process started after it was written is stale', async (t) => {
+  const path = join(tempDir(t), 'store')
+  const other = new Child(t, 'idle.mjs')
+  const { pid } = await other.expect('ready')
+  mkdirSync(path)
+  writeFileSync(storeFiles(path).lock, JSON.stringify({ holder: 'crashed-holder', timestamp: Date.now() - 60_000, pid }))
+  const store = new EventStore(path)
+  await store.acquireLock()
+  assert.equal(JSON.parse(readFileSync(storeFiles(path).lock, 'utf8')).pid, process.pid)
+  await store.releaseLock()
+  await other.close()
 })
 
 test('a fresh lock whose pid is dead is stale at once', async (t) => {

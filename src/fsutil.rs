@@ -29,6 +29,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> io::Result<()
 /// The new content of a file, written beside it (and, if durable, on stable storage), not yet
 /// in its place: [`Replacement::commit`] renames it over the target; dropped, it is removed.
 pub struct Replacement {
+    file: File,
     tmp: PathBuf,
     target: PathBuf,
     durable: bool,
@@ -42,21 +43,30 @@ impl Replacement {
         durable: bool,
         fill: impl FnOnce(&mut File) -> io::Result<()>,
     ) -> io::Result<Self> {
-        let r = Replacement {
-            tmp: temp_path(target),
+        let tmp = temp_path(target);
+        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut r = Replacement {
+            file,
+            tmp,
             target: target.to_path_buf(),
             durable,
             committed: false,
         };
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&r.tmp)?;
-        fill(&mut f)?;
+        fill(&mut r.file)?;
         if durable {
-            f.sync_data()?;
+            r.file.sync_data()?;
         }
         Ok(r)
+    }
+
+    /// Adds `bytes` at the end of the new content.
+    pub fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let at = self.file.metadata()?.len();
+        self.file.write_all_at(bytes, at)?;
+        if self.durable {
+            self.file.sync_data()?;
+        }
+        Ok(())
     }
 
     pub fn commit(mut self) -> io::Result<()> {

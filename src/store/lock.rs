@@ -1,19 +1,20 @@
-//! The storage lock.
+//! The storage lock, the whole protocol in one file.
 //!
-//! Two layers. The OS layer is `flock` on the storage directory, through two open file
-//! descriptions per store so that a store's own appends and its own rewrites exclude each other
-//! like two processes would: appends take it shared for the length of one `write`; rewrites,
-//! index writes and a held `acquireLock` take it exclusive. The kernel drops it when a process
-//! dies, so a dead holder never blocks anyone.
+//! Two layers. The OS layer is `flock` on the storage directory, one open file description per
+//! store: shared while a store appends (kept across appends, dropped at its worker's turn),
+//! exclusive for a rewrite and for as long as `acquireLock()` is held. The kernel drops it when
+//! a process dies, so a dead holder never blocks anyone. Which of these a store holds is owned
+//! by `writer.rs`; this file only says how each step is done.
 //!
-//! The file layer is the original's `.lock` (`{"holder","timestamp","pid"}`), kept so that the
-//! original module and people can see who holds the storage. It is always replaced atomically,
-//! refreshed while held, and judged stale only when its pid is dead (or it names this process
-//! but no store here holds it), never by age alone.
+//! The file layer is the original's `.lock` (`{"holder","timestamp","pid"}`). A native holder
+//! writes it (atomically) once it has the directory exclusively, and refreshes its timestamp
+//! while held. The original module takes no OS lock, only `.lock`, so every native writer also
+//! honours a `.lock` whose holder is live before it writes: see [`is_live`] for what "live" is.
 
 use std::collections::HashSet;
 use std::fs::{File, TryLockError};
 use std::io;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -23,45 +24,53 @@ use crate::fsutil;
 /// How often a held `.lock` gets a fresh timestamp: well inside the original's 30 s staleness.
 const REFRESH_EVERY: Duration = Duration::from_secs(10);
 
-pub struct DirLocks {
-    shared: File,
-    exclusive: File,
+/// `(device, inode)`: what a path is, as opposed to what it is called.
+pub type FileId = (u64, u64);
+
+pub fn id_of(m: &std::fs::Metadata) -> FileId {
+    (m.dev(), m.ino())
 }
 
-impl DirLocks {
+/// `flock` on one storage directory, through one open file description.
+pub struct DirLock {
+    file: File,
+    /// The directory this lock is on. If the path names another directory now (removed and
+    /// made again), this lock excludes nobody there.
+    pub id: FileId,
+}
+
+impl DirLock {
     pub fn open(dir: &Path) -> io::Result<Self> {
-        Ok(DirLocks {
-            shared: File::open(dir)?,
-            exclusive: File::open(dir)?,
-        })
+        let file = File::open(dir)?;
+        let id = id_of(&file.metadata()?);
+        Ok(DirLock { file, id })
     }
 
-    /// Shared, without waiting: `Ok(false)` when a rewrite or a lock holder has it exclusive.
+    /// Whether `dir` is still the directory this lock is on.
+    pub fn is_at(&self, dir: &Path) -> bool {
+        std::fs::metadata(dir).is_ok_and(|m| id_of(&m) == self.id)
+    }
+
+    /// Shared, without waiting: `Ok(false)` when a rewrite or a holder has it exclusively.
     pub fn try_shared(&self) -> io::Result<bool> {
-        match self.shared.try_lock_shared() {
-            Ok(()) => Ok(true),
-            Err(TryLockError::WouldBlock) => Ok(false),
-            Err(TryLockError::Error(e)) => Err(e),
-        }
-    }
-    pub fn shared(&self) -> io::Result<()> {
-        self.shared.lock_shared()
-    }
-    pub fn unlock_shared(&self) {
-        let _ = self.shared.unlock();
+        would_block(self.file.try_lock_shared())
     }
     pub fn try_exclusive(&self) -> io::Result<bool> {
-        match self.exclusive.try_lock() {
-            Ok(()) => Ok(true),
-            Err(TryLockError::WouldBlock) => Ok(false),
-            Err(TryLockError::Error(e)) => Err(e),
-        }
+        would_block(self.file.try_lock())
     }
     pub fn exclusive(&self) -> io::Result<()> {
-        self.exclusive.lock()
+        self.file.lock()
     }
-    pub fn unlock_exclusive(&self) {
-        let _ = self.exclusive.unlock();
+    pub fn unlock(&self) {
+        let _ = self.file.unlock();
+    }
+}
+
+fn would_block(r: Result<(), TryLockError>) -> io::Result<bool> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(e)) => Err(e),
     }
 }
 
@@ -110,15 +119,16 @@ pub fn read_lock_file(path: &Path) -> io::Result<LockFileState> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(LockFileState::Absent),
         Err(e) => return Err(e),
     };
-    let parsed: Option<LockRecord> = (|| {
-        let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-        Some(LockRecord {
-            holder: v.get("holder")?.as_str().unwrap_or_default().to_owned(),
-            timestamp: v.get("timestamp")?.as_f64()?,
-            pid: v.get("pid").and_then(|p| u32::try_from(p.as_u64()?).ok()),
-        })
-    })();
-    Ok(parsed.map_or(LockFileState::Corrupt, LockFileState::Held))
+    Ok(parse_record(&bytes).map_or(LockFileState::Corrupt, LockFileState::Held))
+}
+
+fn parse_record(bytes: &[u8]) -> Option<LockRecord> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    Some(LockRecord {
+        holder: v.get("holder")?.as_str().unwrap_or_default().to_owned(),
+        timestamp: v.get("timestamp")?.as_f64()?,
+        pid: v.get("pid").and_then(|p| u32::try_from(p.as_u64()?).ok()),
+    })
 }
 
 /// Holders of `.lock` files held by stores of this process right now.
@@ -152,18 +162,45 @@ pub fn pid_alive(pid: u32) -> bool {
     }
 }
 
+/// When process `pid` started, in ms since the epoch (to within the second `/proc/stat` gives
+/// the boot time in); `None` where `/proc` cannot tell.
+fn process_start_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 22, counted after the command name, which may itself hold spaces and parentheses.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let ticks: f64 = after_name.split_whitespace().nth(19)?.parse().ok()?;
+    let boot_s: f64 = std::fs::read_to_string("/proc/stat")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    let hz = rustix::param::clock_ticks_per_second() as f64;
+    Some(boot_s * 1000.0 + ticks * 1000.0 / hz)
+}
+
+/// Whether `pid` is the process that wrote a record stamped `timestamp`: alive, and not a
+/// newer process that was given the pid of a holder that died (it started after the stamp).
+fn holder_alive(pid: u32, timestamp: f64) -> bool {
+    // Slack for the boot time's whole seconds and for clocks set between the two.
+    const SLACK_MS: f64 = 2_000.0;
+    pid_alive(pid) && process_start_ms(pid).is_none_or(|start| start <= timestamp + SLACK_MS)
+}
+
 /// The original's rule, used where a pid cannot decide: a lock younger than 30 s is held.
 const ORIGINAL_STALE_MS: f64 = 30_000.0;
 
-/// Whether a recorded holder still holds the storage. A dead pid is stale at once, a live
-/// one is never stale. A record without a pid, or naming this process but no store of it (the
-/// original module in this process holds such locks), is judged by age as the original does.
+/// Whether a recorded holder still holds the storage. A dead pid (or one that now belongs to a
+/// process started after the record was written) is stale at once, a live holder is never
+/// stale. A record without a pid, or naming this process but no store of it (the original
+/// module in this process holds such locks), is judged by age as the original does.
 pub fn is_live(rec: &LockRecord) -> bool {
     match rec.pid {
         Some(pid) if pid == std::process::id() => {
             held_here(&rec.holder) || fsutil::now_ms() - rec.timestamp < ORIGINAL_STALE_MS
         }
-        Some(pid) => pid_alive(pid),
+        Some(pid) => holder_alive(pid, rec.timestamp),
         None => fsutil::now_ms() - rec.timestamp < ORIGINAL_STALE_MS,
     }
 }
@@ -179,6 +216,43 @@ pub fn locked_error(rec: &LockRecord, lock_path: &Path) -> io::Error {
             lock_path.display()
         ),
     )
+}
+
+/// For writers that hold the directory lock but not `.lock`: whether a `.lock` there says a
+/// live holder that takes no OS lock (the original module) is working on the files, so that
+/// writing now could land in a file it is about to replace. One `stat` when there is no
+/// `.lock`; a `.lock` judged stale is not read again until it changes.
+#[derive(Default)]
+pub struct ForeignHolders {
+    stale: Option<(FileId, i64, i64, u64)>,
+}
+
+impl ForeignHolders {
+    pub fn live_one(&mut self, lock_path: &Path) -> io::Result<bool> {
+        let meta = match std::fs::symlink_metadata(lock_path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let seen = (id_of(&meta), meta.mtime(), meta.mtime_nsec(), meta.len());
+        if self.stale == Some(seen) {
+            return Ok(false);
+        }
+        let live = match read_lock_file(lock_path)? {
+            LockFileState::Absent => false,
+            LockFileState::Held(rec) => is_live(&rec),
+            // The original writes `.lock` in place (truncate, then write): an empty or partial
+            // record less than a second old is probably one being written.
+            LockFileState::Corrupt => {
+                let age_ms = fsutil::now_ms() - (meta.mtime() as f64 * 1000.0);
+                age_ms < 1_000.0
+            }
+        };
+        if !live {
+            self.stale = Some(seen);
+        }
+        Ok(live)
+    }
 }
 
 /// A `.lock` this store holds: registered as held here, its timestamp refreshed until dropped.
@@ -281,20 +355,66 @@ mod tests {
     }
 
     #[test]
-    fn flock_excludes_within_one_process() {
+    fn a_pid_given_to_a_newer_process_is_not_the_holder() {
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let rec = |timestamp| LockRecord {
+            holder: "x".into(),
+            timestamp,
+            pid: Some(child.id()),
+        };
+        assert!(is_live(&rec(fsutil::now_ms())), "written by the live child");
+        assert!(
+            !is_live(&rec(fsutil::now_ms() - 60_000.0)),
+            "written a minute before the process with that pid started"
+        );
+        let init = LockRecord {
+            pid: Some(1),
+            ..rec(fsutil::now_ms() - 60_000.0)
+        };
+        assert!(is_live(&init), "an old lock of a process older than it");
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn flock_excludes_other_descriptions() {
         let dir = tempfile::tempdir().unwrap();
-        let a = DirLocks::open(dir.path()).unwrap();
-        let b = DirLocks::open(dir.path()).unwrap();
+        let a = DirLock::open(dir.path()).unwrap();
+        let b = DirLock::open(dir.path()).unwrap();
         assert!(a.try_exclusive().unwrap());
         assert!(!b.try_shared().unwrap());
-        assert!(
-            !a.try_shared().unwrap(),
-            "a store's own appends wait for its rewrite"
-        );
-        a.unlock_exclusive();
+        a.unlock();
         assert!(b.try_shared().unwrap());
         assert!(a.try_shared().unwrap());
         assert!(!b.try_exclusive().unwrap());
+        assert!(a.is_at(dir.path()));
+    }
+
+    #[test]
+    fn a_foreign_lock_is_honoured_while_live_and_read_once_when_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".lock");
+        let mut f = ForeignHolders::default();
+        assert!(!f.live_one(&path).unwrap());
+        let fresh = LockRecord {
+            holder: "original".into(),
+            timestamp: fsutil::now_ms(),
+            pid: Some(1),
+        };
+        std::fs::write(&path, fresh.to_json()).unwrap();
+        assert!(f.live_one(&path).unwrap());
+        std::fs::write(&path, "").unwrap();
+        assert!(f.live_one(&path).unwrap(), "being written");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = LockRecord {
+            pid: Some(dead),
+            ..fresh
+        };
+        std::fs::write(&path, stale.to_json()).unwrap();
+        assert!(!f.live_one(&path).unwrap());
+        assert!(f.stale.is_some());
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The EventStore engine: `events.ndjson`, `index.json` and `.lock` in one directory, in the
 //! original's formats. Every method blocks; `worker.rs` decides what runs on which thread.
 //!
-//! - append path: `append.rs` (one `write` per batch on an `O_APPEND` fd, under the shared lock)
+//! - append path: `writer.rs` (one `write` per batch on an `O_APPEND` fd, checked against the
+//!   path under the lock this store holds)
 //! - recovery: `recovery.rs` (torn tails), `index_file.rs` (a stale index is detected and rebuilt)
-//! - lock: `lock.rs`
-//! - rewrites (compact, writeAll): `rewrite.rs`
+//! - lock: `lock.rs` (the protocol), `writer.rs` (which lock this store holds)
+//! - rewrites (compact, writeAll): `rewrite.rs`, `carry.rs` (lines others append meanwhile)
 
-mod append;
+mod carry;
 pub mod chunks;
 pub mod index_file;
 pub mod line_table;
@@ -17,17 +18,17 @@ mod recovery;
 mod rewrite;
 pub mod values_only;
 pub mod worker;
+pub mod writer;
 
 use std::fs::{self, File};
 use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 use line_table::{JsonArray, LineTable};
-use lock::{DirLocks, HeldLock, LockFileState};
 use range_index::RangeIndex;
+use writer::{Wait, Writer};
 
 use crate::{fsutil, json_line};
 
@@ -44,15 +45,8 @@ pub struct EventStore {
     events_path: PathBuf,
     index_path: PathBuf,
     lock_path: PathBuf,
-    locks: OnceLock<DirLocks>,
-    /// The append fd and what is known of the file it writes to.
-    write: Mutex<append::WriteState>,
-    /// Set, under `write`, while this store wants or holds the directory exclusively (a rewrite,
-    /// taking `.lock`): its own appends queue meanwhile instead of taking the shared lock.
-    exclusive_wanted: AtomicBool,
-    /// The `.lock` this store holds, if any. While held, the directory is ours exclusively.
-    held: Mutex<Option<HeldLock>>,
-    holds_lock: AtomicBool,
+    /// The directory lock, `.lock` and the append descriptor: every write goes through it.
+    writer: Writer,
     table: Mutex<Option<LineTable>>,
     /// For range reads while `table` has no per-line entries.
     range_index: Mutex<RangeIndex>,
@@ -106,12 +100,8 @@ impl EventStore {
             events_path: dir.join("events.ndjson"),
             index_path: dir.join("index.json"),
             lock_path: dir.join(".lock"),
+            writer: Writer::new(&dir),
             dir,
-            locks: OnceLock::new(),
-            write: Mutex::new(append::WriteState::default()),
-            exclusive_wanted: AtomicBool::new(false),
-            held: Mutex::new(None),
-            holds_lock: AtomicBool::new(false),
             table: Mutex::new(None),
             range_index: Mutex::default(),
             index_written: Mutex::new(None),
@@ -122,50 +112,27 @@ impl EventStore {
         &self.dir
     }
 
-    /// The directory's locks, creating the directory: only writers call this.
-    fn locks(&self) -> io::Result<&DirLocks> {
-        if let Some(l) = self.locks.get() {
-            return Ok(l);
-        }
-        fs::create_dir_all(&self.dir)?;
-        let l = DirLocks::open(&self.dir)?;
-        Ok(self.locks.get_or_init(|| l))
-    }
-
     /// Runs `f` with the directory exclusively ours (already so while `.lock` is held), this
-    /// store's own appends held back.
+    /// store's own appends held back. Released however `f` ends: a panic (turned into an error
+    /// by the binding) must not leave the directory locked, or this store's appends held back.
     fn exclusively<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
-        let locks = self.locks()?;
-        let already = self.holds_lock.load(Ordering::Acquire);
-        self.want_exclusive();
-        if !already {
-            if let Err(e) = locks.exclusive() {
-                self.exclusive_wanted.store(false, Ordering::Release);
-                return Err(e);
-            }
-        }
-        // Released however `f` ends: a panic (turned into an error by the binding) must not
-        // leave the directory locked, and this store's appends held back, for good.
-        struct Release<'a>(&'a EventStore, Option<&'a DirLocks>);
-        impl Drop for Release<'_> {
-            fn drop(&mut self) {
-                if let Some(locks) = self.1 {
-                    locks.unlock_exclusive();
-                }
-                self.0.exclusive_wanted.store(false, Ordering::Release);
-            }
-        }
-        let _release = Release(self, (!already).then_some(locks));
+        let _held = self.writer.exclusive()?;
         f()
     }
 
-    /// Stops this store's fast appends and drops its shared lock, which would otherwise block
-    /// its own exclusive one.
-    fn want_exclusive(&self) {
-        let _w = lock(&self.write);
-        self.exclusive_wanted.store(true, Ordering::Release);
-        drop(_w);
-        self.release_shared();
+    /// Appends `bytes` (complete lines) now, or `Ok(false)` when that would mean waiting.
+    pub fn try_append(&self, bytes: &[u8]) -> io::Result<bool> {
+        self.writer.try_append(bytes)
+    }
+
+    /// Appends `bytes`, waiting while another holds the directory.
+    pub fn append_waiting(&self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.append_waiting(bytes)
+    }
+
+    /// Drops the shared lock if held: the worker calls this at each turn.
+    pub fn release_shared(&self) {
+        self.writer.release_shared()
     }
 
     /// Brings the line table up to date with the events file and returns it. Reads only what
@@ -215,13 +182,13 @@ impl EventStore {
         if fs::metadata(&self.dir).is_err() {
             return Ok(());
         }
-        self.hold_shared(true)?;
+        self.writer.hold_shared(Wait::Yes)?;
         self.write_index_held()
     }
 
     /// `write_index`, unless that means waiting for another holder (at process exit).
     pub fn write_index_now(&self) -> io::Result<()> {
-        if fs::metadata(&self.dir).is_err() || !self.hold_shared(false)? {
+        if fs::metadata(&self.dir).is_err() || !self.writer.hold_shared(Wait::No)? {
             return Ok(());
         }
         self.write_index_held()
@@ -319,6 +286,7 @@ impl EventStore {
             chunk.push_line(tail, false);
             emit(chunk.finish());
         }
+        self.writer.note_read(lock::id_of(&meta), size);
         // The scan is the freshest view there is: keep it, unless the file moved meanwhile.
         let mut current = lock(&self.table);
         if current
@@ -414,82 +382,12 @@ impl EventStore {
 
     /// The original's `acquireLock`, without its races: see `lock.rs`.
     pub fn acquire_lock(&self) -> io::Result<()> {
-        let locks = self.locks()?;
-        let mut held = lock(&self.held);
-        if let Some(h) = held.as_ref() {
-            // As the original: a fresh lock is refused even to the store that holds it.
-            return Err(lock::locked_error(&h.record, &self.lock_path));
-        }
-        self.want_exclusive();
-        let outcome = self.take_lock_file(locks, &mut held);
-        self.exclusive_wanted.store(false, Ordering::Release);
-        outcome
-    }
-
-    fn take_lock_file(&self, locks: &DirLocks, held: &mut Option<HeldLock>) -> io::Result<()> {
-        let started = std::time::Instant::now();
-        loop {
-            if locks.try_exclusive()? {
-                break;
-            }
-            // Exclusive elsewhere: a holder (then `.lock` names it) or a brief append/rewrite.
-            if let LockFileState::Held(rec) = lock::read_lock_file(&self.lock_path)? {
-                if lock::is_live(&rec) {
-                    return Err(lock::locked_error(&rec, &self.lock_path));
-                }
-            }
-            if started.elapsed() > std::time::Duration::from_secs(30) {
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!(
-                        "Storage is busy: could not lock {} within 30 s",
-                        self.dir.display()
-                    ),
-                ));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        // The directory is ours; a `.lock` left here belongs to a process that is gone, to the
-        // original module (which takes no OS lock), or to nobody.
-        let taken = (|| {
-            if let LockFileState::Held(rec) = lock::read_lock_file(&self.lock_path)? {
-                if lock::is_live(&rec) {
-                    return Err(lock::locked_error(&rec, &self.lock_path));
-                }
-            }
-            HeldLock::take(&self.lock_path)
-        })();
-        match taken {
-            Ok(h) => {
-                *held = Some(h);
-                self.holds_lock.store(true, Ordering::Release);
-                Ok(())
-            }
-            Err(e) => {
-                locks.unlock_exclusive();
-                Err(e)
-            }
-        }
+        self.writer.acquire_holder()
     }
 
     /// Removes `.lock` if this store holds it; never fails for want of a lock.
     pub fn release_lock(&self) -> io::Result<()> {
-        let Some(h) = lock(&self.held).take() else {
-            return Ok(());
-        };
-        let result = match lock::read_lock_file(&self.lock_path) {
-            Ok(LockFileState::Held(rec)) if rec.holder == h.record.holder => {
-                fsutil::remove_if_exists(&self.lock_path).map(|_| ())
-            }
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
-        };
-        drop(h);
-        self.holds_lock.store(false, Ordering::Release);
-        if let Some(l) = self.locks.get() {
-            l.unlock_exclusive();
-        }
-        result
+        self.writer.release_holder()
     }
 
     /// Removes the three files, not the directory.
@@ -504,7 +402,7 @@ impl EventStore {
             *lock(&self.table) = None;
             *lock(&self.range_index) = RangeIndex::default();
             *lock(&self.index_written) = None;
-            lock(&self.write).forget_file();
+            self.writer.forget_file();
             Ok(())
         })
     }

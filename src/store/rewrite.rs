@@ -1,15 +1,18 @@
 //! Rewrites of the whole events file: `compact` and `writeAll`.
 //!
-//! Both run with the directory held exclusively, so no append of any store or process can
-//! land between reading the old file and renaming the new one over it; the new file is
-//! written to a temp file, fsynced, renamed, and the directory fsynced.
+//! Both run with the directory held exclusively, so no append of any native store or process
+//! can land between reading the old file and renaming the new one over it; the new file is
+//! written to a temp file, fsynced, renamed, and the directory fsynced. Lines that writers
+//! which take no OS lock (the original) append meanwhile are carried over (`carry.rs`).
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::thread::ScopedJoinHandle;
 
+use super::carry::Carry;
 use super::line_table::{LineEntry, LineTable};
+use super::writer::CarryFrom;
 use super::{index_file, lock, parallel, recovery, EventStore};
 use crate::fsutil::{self, Replacement};
 use crate::json_line;
@@ -96,7 +99,8 @@ impl EventStore {
                     old.append(t);
                 }
                 let early = early.map(|(lo, end, copy)| (lo, end, join(copy)));
-                self.compact_scanned(old, tail, max, &file, early)
+                let carry = Carry::new(file.try_clone()?, CarryFrom { from: size, own: Vec::new() });
+                self.compact_scanned(old, tail, max, &file, early, carry)
             })
         })
     }
@@ -110,6 +114,7 @@ impl EventStore {
         max: u64,
         file: &File,
         early: Option<(u64, u64, io::Result<Replacement>)>,
+        carry: Carry,
     ) -> io::Result<u64> {
         let mut entries = old.entries.take().expect("fresh(.., true)");
         if let Some((text, at)) = tail {
@@ -186,7 +191,7 @@ impl EventStore {
                     fsutil::copy_range(file, lo, end, f, 0)
                 })?,
             };
-            self.install(replacement, new)?;
+            self.install(replacement, new, carry)?;
             return Ok(total - max);
         }
         drop(early); // a wrong guess: its temp file goes
@@ -213,32 +218,66 @@ impl EventStore {
         }
         new.scanned_to = out.len() as u64;
         let replacement = Replacement::write(&self.events_path, true, |f| f.write_all(&out))?;
-        self.install(replacement, new)?;
+        self.install(replacement, new, carry)?;
         Ok(total - max)
     }
 
     /// Replaces the events file with `content` (complete lines, as the caller serialized them).
     pub fn write_all(&self, content: &[u8]) -> io::Result<()> {
-        self.locks()?;
         self.exclusively(|| {
             let mut table = LineTable::fresh(0, true);
             table.scan_parallel(content);
+            // What others appended to the file this replaces, after what this call replaces.
+            let carry = match File::open(&self.events_path) {
+                Ok(old) => {
+                    let meta = old.metadata()?;
+                    let from = self.writer.carry_from(lock::id_of(&meta), meta.len());
+                    Some(Carry::new(old, from))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e),
+            };
             let replacement =
                 Replacement::write(&self.events_path, true, |f| f.write_all(content))?;
-            self.install(replacement, table)
+            match carry {
+                Some(carry) => self.install(replacement, table, carry),
+                None => self.install_new(replacement, table),
+            }
         })
     }
 
-    /// Puts the new events file in place, then its index and line table.
-    fn install(&self, replacement: Replacement, mut table: LineTable) -> io::Result<()> {
+    /// Puts the new events file in place with the lines others appended to the old one
+    /// meanwhile, then its index and line table.
+    fn install(
+        &self,
+        mut replacement: Replacement,
+        mut table: LineTable,
+        mut carry: Carry,
+    ) -> io::Result<()> {
+        let before = carry.take()?;
+        if !before.is_empty() {
+            replacement.append(&before)?;
+            table.scan(&before);
+        }
         replacement.commit()?;
+        let late = carry.after_rename(&self.events_path)?;
+        table.scan(&late);
+        self.install_table(table)
+    }
+
+    fn install_new(&self, replacement: Replacement, table: LineTable) -> io::Result<()> {
+        replacement.commit()?;
+        self.install_table(table)
+    }
+
+    fn install_table(&self, mut table: LineTable) -> io::Result<()> {
         table.inode = fs::metadata(&self.events_path)?.ino();
         let index = index_file::render(&table.summary, table.scanned_to);
         fsutil::write_atomic(&self.index_path, &index, false)?;
         *lock(&self.index_written) = Some((table.inode, table.scanned_to));
         *lock(&self.table) = Some(table);
         *lock(&self.range_index) = Default::default();
-        lock(&self.write).forget_file();
+        self.writer.forget_file();
         Ok(())
     }
 }

@@ -1,0 +1,596 @@
+//! The one owner of a store's write state: which directory lock this store holds, the `.lock`
+//! it holds for `acquireLock()`, and the descriptor its appends go through.
+//!
+//! Every write is made with the directory locked by this store (shared for an append,
+//! exclusively for a rewrite or while `.lock` is held) and after checking, under that lock,
+//! that the descriptor is the file at the path (device and inode). A file that was replaced,
+//! renamed or removed by anyone since is reopened at the path, recreated with its directory if
+//! need be, so no write ever goes to a file nobody will read again. The lock protocol itself
+//! (flock, `.lock`, the original's holders) is in `lock.rs`.
+//!
+//! Taking and dropping the shared lock on every append would triple its system calls, so it is
+//! kept across appends and dropped by the store's worker at its next turn. Right after that,
+//! appends pause for a moment before taking it again: Linux grants a new shared `flock` even
+//! while an exclusive one waits, so without the pause a steady stream of appends could starve a
+//! rewrite in another process.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::lock::{self, id_of, DirLock, FileId, ForeignHolders, HeldLock, LockFileState};
+use super::recovery;
+use crate::fsutil;
+
+/// How long appends leave the lock alone after the worker drops it: a process blocked on the
+/// exclusive lock is woken at the unlock and takes it within microseconds.
+const YIELD_TO_WAITERS: Duration = Duration::from_micros(200);
+/// How long a rewrite or `acquireLock` waits for a holder that takes no OS lock (the original).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Mode {
+    Unlocked,
+    Shared,
+    Exclusive,
+}
+
+/// Whether a call may wait for another holder of the directory.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    Yes,
+    No,
+}
+
+pub struct Writer {
+    dir: PathBuf,
+    events_path: PathBuf,
+    lock_path: PathBuf,
+    state: Mutex<State>,
+}
+
+struct State {
+    dir_lock: Option<Arc<DirLock>>,
+    mode: Mode,
+    /// Rewrites running or waiting for the lock: while any is, this store's appends queue, and
+    /// the exclusive lock outlives a `releaseLock()` made meanwhile.
+    rewrites: u32,
+    holder: Option<Holder>,
+    file: Option<AppendFile>,
+    no_retake_until: Option<Instant>,
+    foreign: ForeignHolders,
+}
+
+/// `acquireLock()` held: the record, and what the holder has seen of the events file, so that
+/// a `writeAll` made under it keeps the lines others appended after that (see `carry.rs`).
+struct Holder {
+    lock: HeldLock,
+    seen: Option<(FileId, u64)>,
+    /// Byte ranges of the events file this store appended while holding.
+    own: Vec<(u64, u64)>,
+}
+
+struct AppendFile {
+    file: File,
+    id: FileId,
+    /// Size after this store's last write; any other size means someone else wrote since,
+    /// maybe a fragment (a crashed writer, or one that takes no lock).
+    end: u64,
+}
+
+/// The directory held exclusively by this store (for a rewrite) until dropped.
+pub struct Exclusive<'w> {
+    writer: &'w Writer,
+}
+
+impl Drop for Exclusive<'_> {
+    fn drop(&mut self) {
+        let mut st = self.writer.state();
+        st.rewrites -= 1;
+        if st.rewrites == 0 && st.holder.is_none() {
+            st.unlock();
+        }
+    }
+}
+
+/// Where a rewrite starts taking the lines that others append to the old file: see `carry.rs`.
+pub struct CarryFrom {
+    pub from: u64,
+    pub own: Vec<(u64, u64)>,
+}
+
+impl State {
+    fn unlock(&mut self) {
+        if self.mode != Mode::Unlocked {
+            if let Some(l) = &self.dir_lock {
+                l.unlock();
+            }
+            self.mode = Mode::Unlocked;
+            self.no_retake_until = Some(Instant::now() + YIELD_TO_WAITERS);
+        }
+    }
+}
+
+impl Writer {
+    pub fn new(dir: &Path) -> Self {
+        Writer {
+            dir: dir.to_owned(),
+            events_path: dir.join("events.ndjson"),
+            lock_path: dir.join(".lock"),
+            state: Mutex::new(State {
+                dir_lock: None,
+                mode: Mode::Unlocked,
+                rewrites: 0,
+                holder: None,
+                file: None,
+                no_retake_until: None,
+                foreign: ForeignHolders::default(),
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The lock on the directory at the path, creating the directory: only writers call this.
+    fn dir_lock(&self, st: &mut State) -> io::Result<Arc<DirLock>> {
+        if let Some(l) = &st.dir_lock {
+            return Ok(l.clone());
+        }
+        fs::create_dir_all(&self.dir)?;
+        let l = Arc::new(DirLock::open(&self.dir)?);
+        st.dir_lock = Some(l.clone());
+        Ok(l)
+    }
+
+    /// The directory at the path is not the one locked (removed, maybe made again): lock the
+    /// one there now, in the same mode; `Ok(false)` when another has it.
+    fn relock(&self, st: &mut State) -> io::Result<bool> {
+        let mode = st.mode;
+        st.unlock();
+        st.dir_lock = None;
+        st.file = None;
+        let l = self.dir_lock(st)?;
+        let locked = match mode {
+            Mode::Unlocked => true,
+            Mode::Shared => l.try_shared()?,
+            Mode::Exclusive => l.try_exclusive()?,
+        };
+        if locked {
+            st.mode = mode;
+        }
+        Ok(locked)
+    }
+
+    /// Appends `bytes` (complete lines) now, or returns `Ok(false)` when that would mean
+    /// waiting: a rewrite of this store is under way, or another holds the directory.
+    pub fn try_append(&self, bytes: &[u8]) -> io::Result<bool> {
+        let mut st = self.state();
+        if st.rewrites > 0 {
+            return Ok(false);
+        }
+        if st.mode == Mode::Unlocked {
+            // Sit out the pause rather than queue: a queued append is not yet in the kernel
+            // when the call returns, and durability at return is the point of this path.
+            if let Some(rest) = st
+                .no_retake_until
+                .and_then(|t| t.checked_duration_since(Instant::now()))
+            {
+                std::thread::sleep(rest);
+            }
+            if !self.dir_lock(&mut st)?.try_shared()? {
+                return Ok(false);
+            }
+            st.mode = Mode::Shared;
+        }
+        if st.mode == Mode::Shared && st.foreign.live_one(&self.lock_path)? {
+            return Ok(false);
+        }
+        self.write_locked(&mut st, bytes)
+    }
+
+    /// Appends `bytes`, waiting (polling: a blocking `flock` here would fight the other
+    /// thread's use of the same lock) while another holds the directory.
+    pub fn append_waiting(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut pause = Duration::from_micros(200);
+        while !self.try_append(bytes)? {
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(5));
+        }
+        Ok(())
+    }
+
+    /// Called with the directory locked by this store.
+    fn write_locked(&self, st: &mut State, bytes: &[u8]) -> io::Result<bool> {
+        let at_path = match fs::metadata(&self.events_path) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        let size = match (&at_path, &st.file) {
+            (Some(m), Some(f)) if id_of(m) == f.id => m.len(),
+            _ => {
+                // A FIFO would block the open; a directory fails it with EISDIR, as fs does.
+                if let Some(m) = at_path.as_ref().filter(|m| !m.is_file() && !m.is_dir()) {
+                    return Err(not_a_file(&self.events_path, m));
+                }
+                // Replaced, renamed or removed since this store last wrote: open what is at
+                // the path now, in the directory that is there now.
+                let locked_here = st.dir_lock.as_ref().is_some_and(|l| l.is_at(&self.dir));
+                if !locked_here && !self.relock(st)? {
+                    return Ok(false);
+                }
+                let file = OpenOptions::new()
+                    .read(true)
+                    .append(true)
+                    .create(true)
+                    .open(&self.events_path)?;
+                let meta = file.metadata()?;
+                let size = meta.len();
+                st.file = Some(AppendFile {
+                    file,
+                    id: id_of(&meta),
+                    end: u64::MAX,
+                });
+                size
+            }
+        };
+        let f = st.file.as_mut().expect("opened above");
+        // A crash left a line without its `\n`: end it, so the fragment stays a line of its own
+        // (kept if it parses, skipped by readers if not) and never swallows this one.
+        let joined;
+        let bytes = if size != f.end && recovery::ends_unterminated(&f.file, size)? {
+            joined = [b"\n", bytes].concat();
+            &joined[..]
+        } else {
+            bytes
+        };
+        match write_whole(&f.file, bytes) {
+            Ok(()) => {
+                f.end = size + bytes.len() as u64;
+                if let Some(h) = &mut st.holder {
+                    // O_APPEND leaves the offset at the end of what this write added, wherever
+                    // others' appends put it.
+                    let end = rustix::fs::seek(&f.file, rustix::fs::SeekFrom::Current(0))?;
+                    h.own.push((end - bytes.len() as u64, end));
+                }
+                Ok(true)
+            }
+            Err((e, pieces)) => {
+                f.end = u64::MAX;
+                if !pieces.is_empty() {
+                    self.cut_pieces(st, size, bytes, &pieces);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A refused write leaves nothing behind: removes the parts of `bytes` (`pieces`, as
+    /// `(offset in bytes, length)`) that reached the file at or after `from`, with the directory
+    /// held exclusively so no other native append moves meanwhile.
+    fn cut_pieces(&self, st: &mut State, from: u64, bytes: &[u8], pieces: &[(usize, usize)]) {
+        let held = st.mode == Mode::Exclusive;
+        if !held {
+            st.unlock();
+            let Some(l) = st.dir_lock.clone() else { return };
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                match l.try_exclusive() {
+                    Ok(true) => break,
+                    Ok(false) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(1))
+                    }
+                    _ => return,
+                }
+            }
+        }
+        if let Some(f) = &st.file {
+            let _ = cut_from(&f.file, from, bytes, pieces);
+        }
+        if !held {
+            if let Some(l) = &st.dir_lock {
+                l.unlock();
+            }
+        }
+    }
+
+    /// Holds the directory shared for the worker's own writes (the index) that must not
+    /// overlap a rewrite; `Ok(false)` when another holds it and `wait` is `No`.
+    pub fn hold_shared(&self, wait: Wait) -> io::Result<bool> {
+        let mut pause = Duration::from_micros(200);
+        loop {
+            {
+                let mut st = self.state();
+                if st.mode != Mode::Unlocked {
+                    return Ok(true);
+                }
+                if self.dir_lock(&mut st)?.try_shared()? {
+                    st.mode = Mode::Shared;
+                    return Ok(true);
+                }
+            }
+            if wait == Wait::No {
+                return Ok(false);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(5));
+        }
+    }
+
+    /// Drops the shared lock if held: the worker calls this at each turn.
+    pub fn release_shared(&self) {
+        let mut st = self.state();
+        if st.mode == Mode::Shared {
+            st.unlock();
+        }
+    }
+
+    /// The directory exclusively this store's until the guard drops: already so while `.lock`
+    /// is held; otherwise waits for other native stores (the OS lock) and for a live holder of
+    /// `.lock` that takes no OS lock (the original).
+    pub fn exclusive(&self) -> io::Result<Exclusive<'_>> {
+        let mut st = self.state();
+        st.rewrites += 1;
+        let guard = Exclusive { writer: self };
+        if st.mode == Mode::Exclusive {
+            return Ok(guard);
+        }
+        drop(st);
+        let started = Instant::now();
+        loop {
+            let l = {
+                let mut st = self.state();
+                st.unlock(); // a shared lock of ours would block our own exclusive one
+                self.dir_lock(&mut st)?
+            };
+            l.exclusive()?;
+            let mut st = self.state();
+            st.mode = Mode::Exclusive;
+            if !l.is_at(&self.dir) {
+                st.unlock();
+                st.dir_lock = None;
+                st.file = None;
+                continue;
+            }
+            if !st.foreign.live_one(&self.lock_path)? {
+                return Ok(guard);
+            }
+            st.unlock();
+            drop(st);
+            if started.elapsed() > BUSY_TIMEOUT {
+                return Err(self.busy());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn busy(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "Storage is busy: could not lock {} within {} s",
+                self.dir.display(),
+                BUSY_TIMEOUT.as_secs()
+            ),
+        )
+    }
+
+    /// The original's `acquireLock`, without its races: the directory exclusively, then `.lock`.
+    pub fn acquire_holder(&self) -> io::Result<()> {
+        let mut st = self.state();
+        if let Some(h) = &st.holder {
+            // As the original: a fresh lock is refused even to the store that holds it.
+            return Err(lock::locked_error(&h.lock.record, &self.lock_path));
+        }
+        st.rewrites += 1; // this store's appends queue while it tries
+        let trying = Exclusive { writer: self };
+        drop(st);
+        let started = Instant::now();
+        loop {
+            let l = {
+                let mut st = self.state();
+                st.unlock();
+                self.dir_lock(&mut st)?
+            };
+            if l.try_exclusive()? {
+                let mut st = self.state();
+                st.mode = Mode::Exclusive;
+                if !l.is_at(&self.dir) {
+                    st.unlock();
+                    st.dir_lock = None;
+                    continue;
+                }
+                // The directory is ours; a `.lock` left here belongs to a process that is gone,
+                // to the original module (which takes no OS lock), or to nobody.
+                let taken = self.live_record_error().and_then(|()| HeldLock::take(&self.lock_path));
+                match taken {
+                    Ok(lock) => {
+                        let seen = fs::metadata(&self.events_path)
+                            .ok()
+                            .map(|m| (id_of(&m), m.len()));
+                        st.holder = Some(Holder {
+                            lock,
+                            seen,
+                            own: Vec::new(),
+                        });
+                        drop(st);
+                        drop(trying);
+                        return Ok(());
+                    }
+                    Err(e) => {
+                        drop(st);
+                        drop(trying);
+                        return Err(e);
+                    }
+                }
+            }
+            // Exclusive elsewhere: a holder (then `.lock` names it) or a brief append/rewrite.
+            self.live_record_error()?;
+            if started.elapsed() > BUSY_TIMEOUT {
+                return Err(self.busy());
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    fn live_record_error(&self) -> io::Result<()> {
+        match lock::read_lock_file(&self.lock_path)? {
+            LockFileState::Held(rec) if lock::is_live(&rec) => {
+                Err(lock::locked_error(&rec, &self.lock_path))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes `.lock` if this store holds it; never fails for want of a lock.
+    pub fn release_holder(&self) -> io::Result<()> {
+        let mut st = self.state();
+        let Some(h) = st.holder.take() else {
+            return Ok(());
+        };
+        let result = match lock::read_lock_file(&self.lock_path) {
+            Ok(LockFileState::Held(rec)) if rec.holder == h.lock.record.holder => {
+                fsutil::remove_if_exists(&self.lock_path).map(|_| ())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        };
+        drop(h);
+        if st.rewrites == 0 {
+            st.unlock();
+        }
+        result
+    }
+
+    pub fn holds_lock(&self) -> bool {
+        self.state().holder.is_some()
+    }
+
+    /// A read of the events file up to `size` finished: while `.lock` is held, what the holder
+    /// has seen (and may write back) goes that far.
+    pub fn note_read(&self, id: FileId, size: u64) {
+        if let Some(h) = &mut self.state().holder {
+            if h.seen.is_none_or(|(i, s)| i != id || s < size) {
+                h.seen = Some((id, size));
+            }
+        }
+    }
+
+    /// For a rewrite of the file `id` whose content was decided from its first `size` bytes:
+    /// from where the lines others append are theirs to keep. Under `.lock`, a `writeAll` is
+    /// decided from what the holder read.
+    pub fn carry_from(&self, id: FileId, size: u64) -> CarryFrom {
+        let st = self.state();
+        match &st.holder {
+            Some(h) => {
+                let from = match h.seen {
+                    Some((i, s)) if i == id => s.min(size),
+                    _ => 0,
+                };
+                let own = h.own.iter().copied().filter(|&(_, e)| e > from).collect();
+                CarryFrom { from, own }
+            }
+            None => CarryFrom {
+                from: size,
+                own: Vec::new(),
+            },
+        }
+    }
+
+    /// After a rewrite or removal by this store: the next write opens the path again, and
+    /// what a holder saw of the old file no longer counts.
+    pub fn forget_file(&self) {
+        let mut st = self.state();
+        st.file = None;
+        if let Some(h) = &mut st.holder {
+            h.seen = fs::metadata(&self.events_path)
+                .ok()
+                .map(|m| (id_of(&m), m.len()));
+            h.own.clear();
+        }
+    }
+}
+
+fn not_a_file(path: &Path, m: &fs::Metadata) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "{} is not a regular file (mode {:o}): cannot append events to it",
+            path.display(),
+            std::os::unix::fs::PermissionsExt::mode(&m.permissions())
+        ),
+    )
+}
+
+/// `write_all` that reports which parts reached the file when it fails.
+fn write_whole(mut f: &File, bytes: &[u8]) -> Result<(), (io::Error, Vec<(usize, usize)>)> {
+    let mut pieces = Vec::new();
+    let mut done = 0;
+    while done < bytes.len() {
+        match f.write(&bytes[done..]) {
+            Ok(0) => return Err((io::ErrorKind::WriteZero.into(), pieces)),
+            Ok(n) => {
+                pieces.push((done, n));
+                done += n;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err((e, pieces)),
+        }
+    }
+    Ok(())
+}
+
+/// Removes `pieces` of `bytes` from the file after `from`: each where it landed (at the end of
+/// the file as it was then: after a whole line of another writer, or right after the piece
+/// before), the rest of the file moved down over it.
+fn cut_from(f: &File, from: u64, bytes: &[u8], pieces: &[(usize, usize)]) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    let size = f.metadata()?.len();
+    if size <= from {
+        return Ok(());
+    }
+    let mut region = vec![0u8; (size - from) as usize];
+    f.read_exact_at(&mut region, from)?;
+    let mut kept = Vec::with_capacity(region.len());
+    let (mut pos, mut prev_end) = (0usize, None);
+    for &(at, n) in pieces {
+        let needle = &bytes[at..at + n];
+        let found = (pos..=region.len().saturating_sub(n)).find(|&p| {
+            (p == 0 || region[p - 1] == b'\n' || Some(p) == prev_end)
+                && &region[p..p + n] == needle
+        });
+        let Some(p) = found else { continue };
+        kept.extend_from_slice(&region[pos..p]);
+        pos = p + n;
+        prev_end = Some(pos);
+    }
+    kept.extend_from_slice(&region[pos..]);
+    if kept.len() == region.len() {
+        return Ok(());
+    }
+    // The descriptor appends wherever it writes: shorten first, then write back what stays.
+    f.set_len(from)?;
+    let mut w = f;
+    w.write_all(&kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_removes_only_the_pieces_of_the_refused_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let batch = b"{\"a\":1}\n{\"a\":2}\n";
+        // Our first piece, another writer's whole line glued after it, then our second piece.
+        fs::write(&path, b"old\n{\"a\":1}\n{\"a\"other\n:2}\n").unwrap();
+        let f = OpenOptions::new().read(true).append(true).open(&path).unwrap();
+        cut_from(&f, 4, batch, &[(0, 12), (12, 4)]).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"old\nother\n");
+    }
+}
