@@ -13,6 +13,9 @@ const DEFAULTS = Object.freeze({
   enableWAL: true,
 })
 
+/** The longest interval a Node timer keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
 function checkConfig(config) {
   if (config === undefined) return
   if (typeof config !== 'object' || config === null) {
@@ -21,7 +24,13 @@ function checkConfig(config) {
   const { storagePath, maxEvents, compactIntervalMs, enableWAL } = config
   if (storagePath !== undefined) requireString(storagePath, 'config.storagePath')
   if (maxEvents !== undefined) requireCount(maxEvents, 'config.maxEvents')
-  if (compactIntervalMs !== undefined) requireCount(compactIntervalMs, 'config.compactIntervalMs')
+  if (compactIntervalMs !== undefined) {
+    requireCount(compactIntervalMs, 'config.compactIntervalMs')
+    // Node runs a longer interval every 1 ms instead; Infinity means never.
+    if (compactIntervalMs > MAX_TIMER_MS && compactIntervalMs !== Infinity) {
+      throw new RangeError(`config.compactIntervalMs must be at most ${MAX_TIMER_MS} (about 24.8 days), or Infinity for no timer, got ${compactIntervalMs}`)
+    }
+  }
   if (enableWAL !== undefined && typeof enableWAL !== 'boolean') {
     throw new TypeError(`config.enableWAL must be a boolean, got ${describe(enableWAL)}`)
   }
@@ -76,10 +85,12 @@ class PersistentLedger extends RunLedger {
   }
 
   async save() {
-    const events = this.exportEvents()
     await this.#store.acquireLock()
     try {
-      await this.#store.writeAll(events)
+      // Memory as it is once the lock is held: an event logged while the lock was awaited is
+      // on disk, and must be in what replaces it.
+      await this.#store._drained()
+      await this.#store.writeAll(this.exportEvents())
     } finally {
       await this.#store.releaseLock()
     }
@@ -128,13 +139,14 @@ class PersistentLedger extends RunLedger {
   }
 
   #startTimer() {
-    if (this.#config.compactIntervalMs > 0 && this.#timer === null) {
+    const every = this.#config.compactIntervalMs
+    if (every > 0 && every !== Infinity && this.#timer === null) {
       this.#timer = setInterval(() => {
         this.compact().catch((err) => {
           // Another holder compacting is not a failure; anything else is reported by flush().
           if (!isLockBusy(err)) this.#failure ??= err
         })
-      }, this.#config.compactIntervalMs)
+      }, every)
       this.#timer.unref()
     }
   }

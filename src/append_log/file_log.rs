@@ -314,8 +314,11 @@ impl FileLog {
                 Ok(())
             }
             Err(e) => {
-                // Part of it may have reached the file: rescan, so the next append cuts it.
-                open.seen = u64::MAX;
+                // A refused append leaves nothing behind: under the exclusive lock the file
+                // ended at `seen` before this write, so whatever part of it landed is cut.
+                if open.file.set_len(open.seen).is_err() {
+                    open.seen = u64::MAX; // rescan: the next append cuts it
+                }
                 Err(io_err(&self.path, "append to")(e))
             }
         }

@@ -46,7 +46,7 @@ pub struct EventStore {
     index_path: PathBuf,
     lock_path: PathBuf,
     /// The directory lock, `.lock` and the append descriptor: every write goes through it.
-    writer: Writer,
+    pub(crate) writer: Writer,
     table: Mutex<Option<LineTable>>,
     /// For range reads while `table` has no per-line entries.
     range_index: Mutex<RangeIndex>,
@@ -373,6 +373,7 @@ impl EventStore {
 
     /// fdatasync of the events file: what was appended so far survives a machine crash.
     pub fn sync(&self) -> io::Result<()> {
+        self.writer.settle()?;
         match File::open(&self.events_path) {
             Ok(f) => f.sync_data(),
             Err(e) if not_found(&e) => Ok(()),

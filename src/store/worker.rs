@@ -64,6 +64,11 @@ impl StoreHandle {
         let done = self.store.try_append(bytes)?;
         if done {
             self.index_changed();
+            if self.store.writer.unsettled() {
+                self.run_write(|s| {
+                    let _ = s.writer.settle();
+                });
+            }
         }
         Ok(done)
     }

@@ -61,6 +61,10 @@ struct State {
     file: Option<AppendFile>,
     no_retake_until: Option<Instant>,
     foreign: ForeignHolders,
+    /// Appends written just as a holder that takes no OS lock (the original) took `.lock`: it
+    /// may have read the file before them and be about to rename its copy over it. Settled
+    /// (checked, and written again if the rewrite dropped them) once that holder is done.
+    unsettled: Vec<(FileId, Vec<u8>)>,
 }
 
 /// `acquireLock()` held: the record, and what the holder has seen of the events file, so that
@@ -127,6 +131,7 @@ impl Writer {
                 file: None,
                 no_retake_until: None,
                 foreign: ForeignHolders::default(),
+                unsettled: Vec::new(),
             }),
         }
     }
@@ -251,6 +256,10 @@ impl Writer {
         match write_whole(&f.file, bytes) {
             Ok(()) => {
                 f.end = size + bytes.len() as u64;
+                let id = f.id;
+                if st.mode == Mode::Shared && st.foreign.live_one(&self.lock_path)? {
+                    st.unsettled.push((id, bytes.to_vec()));
+                }
                 if let Some(h) = &mut st.holder {
                     // O_APPEND leaves the offset at the end of what this write added, wherever
                     // others' appends put it.
@@ -295,6 +304,55 @@ impl Writer {
             if let Some(l) = &st.dir_lock {
                 l.unlock();
             }
+        }
+    }
+
+    /// Whether some appends wait to be settled (`settle`): the worker should run it.
+    pub fn unsettled(&self) -> bool {
+        !self.state().unsettled.is_empty()
+    }
+
+    /// Once no live holder that takes no OS lock has `.lock` any more, makes sure every append
+    /// written as one took it is in the file at the path: unless that file is still the one
+    /// written to, its lines are looked for, and written again if its holder's rewrite dropped
+    /// them. Waits for the holder; on the worker.
+    pub fn settle(&self) -> io::Result<()> {
+        let started = Instant::now();
+        loop {
+            if self.state().unsettled.is_empty() {
+                return Ok(());
+            }
+            if !self.hold_shared(Wait::Yes)? {
+                continue;
+            }
+            let mut st = self.state();
+            if st.mode != Mode::Shared || !st.foreign.live_one(&self.lock_path)? {
+                let pending = std::mem::take(&mut st.unsettled);
+                let current = match fs::read(&self.events_path) {
+                    Ok(bytes) => Some(bytes),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                    Err(e) => {
+                        st.unsettled = pending;
+                        return Err(e);
+                    }
+                };
+                let at_path = fs::metadata(&self.events_path).ok().map(|m| id_of(&m));
+                for (id, lines) in pending {
+                    let kept = at_path == Some(id)
+                        || current
+                            .as_ref()
+                            .is_some_and(|c| memchr::memmem::find(c, &lines).is_some());
+                    if !kept {
+                        self.write_locked(&mut st, &lines)?;
+                    }
+                }
+                return Ok(());
+            }
+            drop(st);
+            if started.elapsed() > BUSY_TIMEOUT {
+                return Err(self.busy());
+            }
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
 
