@@ -8,6 +8,12 @@ const { onExit } = require('./exit.js')
 const { withErrno } = require('./errors.js')
 const { ChunkDecoder } = require('./chunk-decoder.js')
 
+/** What the engine's tryAppend did: not written (queue it), written, or written as a holder
+ * that takes no OS lock (the original) took `.lock`, known to be in the file once `settled()`
+ * resolves. */
+const WRITTEN = 1
+const SETTLING = 2
+
 /** How often a synchronous burst retries writing its backlog itself. */
 const RETRY_MS = 0.5
 
@@ -96,7 +102,9 @@ class EventStore {
    */
   _writeLines(lines) {
     if (this.#backlog === null) {
-      if (this.#tryAppend(lines)) return null
+      const r = this.#tryAppend(lines)
+      if (r === WRITTEN) return null
+      if (r === SETTLING) return this.#call(this.#native.settled())
       this.#backlog = []
       this.#retryAt = performance.now() + RETRY_MS
       queueMicrotask(() => this.#drainBacklog())
@@ -114,10 +122,16 @@ class EventStore {
         settleAll(waiting, err)
         throw err
       }
-      if (written) {
+      if (written === WRITTEN) {
         this.#backlog = []
         settleAll(waiting)
         return null
+      }
+      if (written === SETTLING) {
+        this.#backlog = []
+        const settled = this.#call(this.#native.settled())
+        settled.then(() => settleAll(waiting), (err) => settleAll(waiting, err))
+        return settled
       }
     }
     // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
@@ -146,9 +160,10 @@ class EventStore {
       this.#backlog = []
       const text = joinLines(batch)
       try {
-        if (!this.#tryAppend(text)) {
+        const r = this.#tryAppend(text)
+        if (r !== WRITTEN) {
           this.#draining = true
-          await this.#call(this.#native.appendQueued(text))
+          await this.#call(r === SETTLING ? this.#native.settled() : this.#native.appendQueued(text))
         }
         settleAll(batch)
       } catch (err) {

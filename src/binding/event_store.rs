@@ -8,7 +8,7 @@ use napi_derive::napi;
 use super::promise;
 use crate::store::chunks::{ChunkQueue, Taken};
 use crate::store::values_only::ValuesOnly;
-use crate::store::worker::StoreHandle;
+use crate::store::worker::{Appended, StoreHandle};
 use crate::store::EventStore;
 
 #[napi(object)]
@@ -93,12 +93,25 @@ impl NativeEventStore {
 
     /// Appends `lines` (joined by `\n`, the last one without it; `""`: none) now; `false` when
     /// that would wait (then use `appendQueued`).
+    /// 0: not written (use `appendQueued`); 1: written; 2: written, and known to be in the file
+    /// once `settled()` resolves.
     #[napi]
-    pub fn try_append(&self, lines: String) -> Result<bool> {
+    pub fn try_append(&self, lines: String) -> Result<u32> {
         let Some(bytes) = ended(lines) else {
-            return Ok(true);
+            return Ok(1);
         };
-        self.handle.try_append(&bytes).map_err(promise::io_error)
+        let done = self.handle.try_append(&bytes).map_err(promise::io_error)?;
+        Ok(match done {
+            Appended::No => 0,
+            Appended::Yes => 1,
+            Appended::Settling => 2,
+        })
+    }
+
+    /// Resolves once the appends that `tryAppend` reported as settling are known to be in the file.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn settled<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
+        promise::on_worker(env, &self.handle, false, |s| s.writer.settle())
     }
 
     #[napi(ts_return_type = "Promise<void>")]

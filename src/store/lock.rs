@@ -221,22 +221,32 @@ pub fn locked_error(rec: &LockRecord, lock_path: &Path) -> io::Error {
 /// For writers that hold the directory lock but not `.lock`: whether a `.lock` there says a
 /// live holder that takes no OS lock (the original module) is working on the files, so that
 /// writing now could land in a file it is about to replace. One `stat` when there is no
-/// `.lock`; a `.lock` judged stale is not read again until it changes.
+/// `.lock`; a `.lock` judged stale is not read again until it changes. A holder is told from
+/// the next one by its file's identity, modification time and size (`LockSig`).
 #[derive(Default)]
 pub struct ForeignHolders {
-    stale: Option<(FileId, i64, i64, u64)>,
+    stale: Option<LockSig>,
+}
+
+/// Which `.lock` file is there (identity, modification time, size): a new holder's is another.
+pub type LockSig = (FileId, i64, i64, u64);
+
+pub fn lock_sig(lock_path: &Path) -> Option<LockSig> {
+    let m = std::fs::symlink_metadata(lock_path).ok()?;
+    Some((id_of(&m), m.mtime(), m.mtime_nsec(), m.len()))
 }
 
 impl ForeignHolders {
-    pub fn live_one(&mut self, lock_path: &Path) -> io::Result<bool> {
+    /// The `.lock` of a live holder, if there is one.
+    pub fn live(&mut self, lock_path: &Path) -> io::Result<Option<LockSig>> {
         let meta = match std::fs::symlink_metadata(lock_path) {
             Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
         let seen = (id_of(&meta), meta.mtime(), meta.mtime_nsec(), meta.len());
         if self.stale == Some(seen) {
-            return Ok(false);
+            return Ok(None);
         }
         let live = match read_lock_file(lock_path)? {
             LockFileState::Absent => false,
@@ -251,7 +261,7 @@ impl ForeignHolders {
         if !live {
             self.stale = Some(seen);
         }
-        Ok(live)
+        Ok(live.then_some(seen))
     }
 }
 
@@ -395,16 +405,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".lock");
         let mut f = ForeignHolders::default();
-        assert!(!f.live_one(&path).unwrap());
+        assert!(f.live(&path).unwrap().is_none());
         let fresh = LockRecord {
             holder: "original".into(),
             timestamp: fsutil::now_ms(),
             pid: Some(1),
         };
         std::fs::write(&path, fresh.to_json()).unwrap();
-        assert!(f.live_one(&path).unwrap());
+        assert!(f.live(&path).unwrap().is_some());
         std::fs::write(&path, "").unwrap();
-        assert!(f.live_one(&path).unwrap(), "being written");
+        assert!(f.live(&path).unwrap().is_some(), "being written");
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let dead = child.id();
         child.wait().unwrap();
@@ -413,7 +423,7 @@ mod tests {
             ..fresh
         };
         std::fs::write(&path, stale.to_json()).unwrap();
-        assert!(!f.live_one(&path).unwrap());
+        assert!(f.live(&path).unwrap().is_none());
         assert!(f.stale.is_some());
     }
 

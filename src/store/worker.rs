@@ -23,6 +23,18 @@ pub const INDEX_DELAY: Duration = Duration::from_millis(20);
 const INDEX_MAX_DELAY: Duration = Duration::from_millis(500);
 const IDLE_EXIT: Duration = Duration::from_secs(5);
 
+/// What `StoreHandle::try_append` did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Appended {
+    /// Nothing: the append has to wait (`append_queued`).
+    No,
+    /// In the file at the path.
+    Yes,
+    /// Written as a holder that takes no OS lock (the original) took `.lock`: it is known to
+    /// be in the file once that holder is done (the store's worker checks, in order).
+    Settling,
+}
+
 pub struct StoreHandle {
     store: Arc<EventStore>,
     shared: Arc<Shared>,
@@ -56,21 +68,23 @@ impl StoreHandle {
         &self.store
     }
 
-    /// Appends now if that needs no waiting (`Ok(true)`); `Ok(false)`: use `append_queued`.
-    pub fn try_append(&self, bytes: &[u8]) -> std::io::Result<bool> {
+    /// Appends now if that needs no waiting; `Appended::No`: use `append_queued`.
+    pub fn try_append(&self, bytes: &[u8]) -> std::io::Result<Appended> {
         if self.shared.queued_writes.load(Ordering::Acquire) > 0 {
-            return Ok(false);
+            return Ok(Appended::No);
         }
-        let done = self.store.try_append(bytes)?;
-        if done {
-            self.index_changed();
-            if self.store.writer.unsettled() {
-                self.run_write(|s| {
-                    let _ = s.writer.settle();
-                });
-            }
+        if !self.store.try_append(bytes)? {
+            return Ok(Appended::No);
         }
-        Ok(done)
+        self.index_changed();
+        if !self.store.writer.unsettled() {
+            return Ok(Appended::Yes);
+        }
+        // Queued as a write: this store's later appends wait behind it, so they keep order.
+        self.run_write(|s| {
+            let _ = s.writer.settle();
+        });
+        Ok(Appended::Settling)
     }
 
     pub fn append_queued(

@@ -61,10 +61,13 @@ struct State {
     file: Option<AppendFile>,
     no_retake_until: Option<Instant>,
     foreign: ForeignHolders,
+    /// The live foreign holder appends are waiting for: once its `.lock` is gone or another's,
+    /// they write (a holder that just took `.lock` has not read the file yet).
+    waiting_for: Option<lock::LockSig>,
     /// Appends written just as a holder that takes no OS lock (the original) took `.lock`: it
     /// may have read the file before them and be about to rename its copy over it. Settled
     /// (checked, and written again if the rewrite dropped them) once that holder is done.
-    unsettled: Vec<(FileId, Vec<u8>)>,
+    unsettled: Vec<Unsettled>,
 }
 
 /// `acquireLock()` held: the record, and what the holder has seen of the events file, so that
@@ -74,6 +77,16 @@ struct Holder {
     seen: Option<(FileId, u64)>,
     /// Byte ranges of the events file this store appended while holding.
     own: Vec<(u64, u64)>,
+}
+
+struct Unsettled {
+    /// The file the lines were written to, kept open so that its inode number is not given to
+    /// another file meanwhile.
+    file: (File, FileId),
+    lines: Vec<u8>,
+    /// The `.lock` there as they were written: settled once its holder is done with it (at
+    /// once when there was none: then the file they went to had already been replaced).
+    holder: Option<lock::LockSig>,
 }
 
 struct AppendFile {
@@ -131,6 +144,7 @@ impl Writer {
                 file: None,
                 no_retake_until: None,
                 foreign: ForeignHolders::default(),
+                waiting_for: None,
                 unsettled: Vec::new(),
             }),
         }
@@ -191,21 +205,30 @@ impl Writer {
             }
             st.mode = Mode::Shared;
         }
-        if st.mode == Mode::Shared && st.foreign.live_one(&self.lock_path)? {
-            return Ok(false);
+        if st.mode == Mode::Shared {
+            let live = st.foreign.live(&self.lock_path)?;
+            match (live, st.waiting_for) {
+                (None, _) => st.waiting_for = None,
+                (Some(now), Some(waited)) if now != waited => st.waiting_for = None,
+                (Some(now), _) => {
+                    st.waiting_for = Some(now);
+                    return Ok(false);
+                }
+            }
         }
         self.write_locked(&mut st, bytes)
     }
 
     /// Appends `bytes`, waiting (polling: a blocking `flock` here would fight the other
-    /// thread's use of the same lock) while another holds the directory.
+    /// thread's use of the same lock) while another holds the directory; returns once they
+    /// are known to be in the file (`settle`).
     pub fn append_waiting(&self, bytes: &[u8]) -> io::Result<()> {
         let mut pause = Duration::from_micros(200);
         while !self.try_append(bytes)? {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(5));
         }
-        Ok(())
+        self.settle()
     }
 
     /// Called with the directory locked by this store.
@@ -256,9 +279,19 @@ impl Writer {
         match write_whole(&f.file, bytes) {
             Ok(()) => {
                 f.end = size + bytes.len() as u64;
-                let id = f.id;
-                if st.mode == Mode::Shared && st.foreign.live_one(&self.lock_path)? {
-                    st.unsettled.push((id, bytes.to_vec()));
+                if st.mode == Mode::Shared {
+                    // A holder that takes no OS lock may have taken `.lock` since the check
+                    // before this write, read the file, and even renamed its copy over it.
+                    let replaced = rustix::fs::fstat(&f.file)?.st_nlink == 0;
+                    let holder = st.foreign.live(&self.lock_path)?;
+                    if replaced || holder.is_some() {
+                        let written_to = (f.file.try_clone()?, f.id);
+                        st.unsettled.push(Unsettled {
+                            file: written_to,
+                            lines: bytes.to_vec(),
+                            holder,
+                        });
+                    }
                 }
                 if let Some(h) = &mut st.holder {
                     // O_APPEND leaves the offset at the end of what this write added, wherever
@@ -312,47 +345,44 @@ impl Writer {
         !self.state().unsettled.is_empty()
     }
 
-    /// Once no live holder that takes no OS lock has `.lock` any more, makes sure every append
-    /// written as one took it is in the file at the path: unless that file is still the one
-    /// written to, its lines are looked for, and written again if its holder's rewrite dropped
-    /// them. Waits for the holder; on the worker.
+    /// Makes sure every append written as a holder that takes no OS lock took `.lock` is in the
+    /// file at the path, once that holder is done (its `.lock` gone or another's): unless that
+    /// file is still the one written to, its lines are looked for, and written again if the
+    /// holder's rewrite dropped them. Waits for the holders; on the worker.
     pub fn settle(&self) -> io::Result<()> {
         let started = Instant::now();
         loop {
             if self.state().unsettled.is_empty() {
                 return Ok(());
             }
-            if !self.hold_shared(Wait::Yes)? {
-                continue;
-            }
+            self.hold_shared(Wait::Yes)?;
             let mut st = self.state();
-            if st.mode != Mode::Shared || !st.foreign.live_one(&self.lock_path)? {
-                let pending = std::mem::take(&mut st.unsettled);
-                let current = match fs::read(&self.events_path) {
-                    Ok(bytes) => Some(bytes),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-                    Err(e) => {
-                        st.unsettled = pending;
-                        return Err(e);
-                    }
-                };
+            let now = lock::lock_sig(&self.lock_path);
+            let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut st.unsettled)
+                .into_iter()
+                .partition(|u| u.holder.is_none() || u.holder != now);
+            st.unsettled = waiting;
+            if !done.is_empty() {
                 let at_path = fs::metadata(&self.events_path).ok().map(|m| id_of(&m));
-                for (id, lines) in pending {
-                    let kept = at_path == Some(id)
-                        || current
-                            .as_ref()
-                            .is_some_and(|c| memchr::memmem::find(c, &lines).is_some());
+                let current = match fs::read(&self.events_path) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+                    Err(e) => return Err(e),
+                };
+                for u in done {
+                    let kept = at_path == Some(u.file.1)
+                        || memchr::memmem::find(&current, &u.lines).is_some();
                     if !kept {
-                        self.write_locked(&mut st, &lines)?;
+                        self.write_locked(&mut st, &u.lines)?;
                     }
                 }
-                return Ok(());
+                continue;
             }
             drop(st);
             if started.elapsed() > BUSY_TIMEOUT {
                 return Err(self.busy());
             }
-            std::thread::sleep(Duration::from_millis(1));
+            std::thread::sleep(Duration::from_micros(500));
         }
     }
 
@@ -414,7 +444,7 @@ impl Writer {
                 st.file = None;
                 continue;
             }
-            if !st.foreign.live_one(&self.lock_path)? {
+            if st.foreign.live(&self.lock_path)?.is_none() {
                 return Ok(guard);
             }
             st.unlock();
