@@ -268,10 +268,9 @@ test('without @claude-flow/guidance installed, the entry says what to install; t
   const project = tempDir()
   const pkg = join(project, 'node_modules', 'native-ledger')
   mkdirSync(pkg, { recursive: true })
-  for (const f of JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files.concat('package.json')) {
-    if (f === '*.node') {
-      for (const n of readdirSync(root).filter((x) => x.endsWith('.node'))) cpSync(join(root, n), join(pkg, n))
-    } else if (existsSync(join(root, f))) cpSync(join(root, f), join(pkg, f), { recursive: true })
+  const files = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files
+  for (const f of [...files, 'package.json', ...readdirSync(root).filter((x) => x.endsWith('.node'))]) {
+    if (existsSync(join(root, f))) cpSync(join(root, f), join(pkg, f), { recursive: true })
   }
   const probe = `
     const main = require('native-ledger')
