@@ -2,7 +2,8 @@
 //! file, Node reads it with `readFileSync(path, 'utf8')`, splits on '\n' and applies
 //! `trim` + `JSON.parse` + `JSON.stringify`; the Rust side must agree line by line.
 //!
-//! Seed: `JSON_LINE_SEED` (default fixed); line count: `JSON_LINE_CASES` (default 30000).
+//! Seed: `JSON_LINE_SEED` (default fixed); line count: `JSON_LINE_CASES` (default 30000); the
+//! Node binary: `JSON_LINE_NODE` (default `node` on PATH; `npm test` runs it for each tested Node).
 
 use native_ledger::json_line::{canonicalize, scan, trim_js};
 use std::io::Write;
@@ -418,12 +419,29 @@ fn edge_cases() -> Vec<Vec<u8>> {
     v
 }
 
+/// V8's canonical form of one line, by a fresh Node process that parses nothing else first.
+fn alone(node: &str, dir: &std::path::Path, line: &[u8]) -> String {
+    let (input, output) = (dir.join("alone.ndjson"), dir.join("alone.txt"));
+    std::fs::write(&input, line).unwrap();
+    let status = Command::new(node)
+        .arg(dir.join("oracle.js"))
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let result = std::fs::read_to_string(&output).unwrap();
+    result.splitn(3, '\t').nth(1).unwrap_or("").to_string()
+}
+
 #[test]
 fn agrees_with_node_line_by_line() {
-    if Command::new("node").arg("--version").output().is_err() {
-        println!("note: `node` not found; skipping the differential test against V8");
+    let node = std::env::var("JSON_LINE_NODE").unwrap_or_else(|_| "node".into());
+    let Ok(version) = Command::new(&node).arg("--version").output() else {
+        println!("note: `{node}` not found; skipping the differential test against V8");
         return;
-    }
+    };
+    println!("oracle: {node} {}", String::from_utf8_lossy(&version.stdout).trim());
     let seed: u64 = std::env::var("JSON_LINE_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -444,17 +462,18 @@ fn agrees_with_node_line_by_line() {
         lines.push(gen.line());
     }
 
-    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let (input, output, script) = (
-        dir.path().join("in.ndjson"),
-        dir.path().join("out.txt"),
-        dir.path().join("oracle.js"),
+        dir.join("in.ndjson"),
+        dir.join("out.txt"),
+        dir.join("oracle.js"),
     );
     std::fs::write(&script, NODE_SCRIPT).unwrap();
     let mut file = std::fs::File::create(&input).unwrap();
     file.write_all(&lines.join(&b'\n')).unwrap();
     drop(file);
-    let status = Command::new("node")
+    let status = Command::new(&node)
         .arg(&script)
         .arg(&input)
         .arg(&output)
@@ -465,7 +484,7 @@ fn agrees_with_node_line_by_line() {
     let results: Vec<&str> = results.split('\n').collect();
     assert_eq!(results.len(), lines.len());
 
-    let (mut valid, mut canonical, mut mismatches) = (0, 0, Vec::new());
+    let (mut valid, mut canonical, mut mismatches, mut v8_state_bug) = (0, 0, Vec::new(), 0);
     for (line, expected) in lines.iter().zip(&results) {
         let text = trim_js(line);
         let got = scan(text);
@@ -488,6 +507,13 @@ fn agrees_with_node_line_by_line() {
         assert_eq!(fields[0], "OK", "unexpected oracle output {expected:?}");
         let mut out = Vec::new();
         canonicalize(text, &mut out);
+        if out != fields[1].as_bytes() && alone(&node, dir, line).as_bytes() == out.as_slice() {
+            // V8 13.6 (Node 24) JSON.parse can return a wrong key that depends on what it parsed
+            // before: after `{"\\":1}`, `{"\ud800":1}` and `{"\b":1}` come back with the key
+            // `\`. The same line in a fresh process gives the text's key, as we do (README).
+            v8_state_bug += 1;
+            continue;
+        }
         if out != fields[1].as_bytes() {
             mismatches.push(format!(
                 "canonicalize {shown:?}: got {:?}, V8 {:?}",
@@ -527,7 +553,8 @@ fn agrees_with_node_line_by_line() {
         }
     }
     println!(
-        "{} lines, {valid} valid, {canonical} seen as canonical",
+        "{} lines, {valid} valid, {canonical} seen as canonical, {v8_state_bug} where this V8 \
+         parsed a key wrongly after earlier lines (and right alone)",
         lines.len()
     );
     assert!(

@@ -1,0 +1,3 @@
+// `native-ledger/ledger`: what @claude-flow/guidance/ledger exports.
+export * from './lib/run-ledger'
+export * from './lib/evaluators'
