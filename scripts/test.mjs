@@ -15,12 +15,21 @@ const run = (cmd, args, opts = {}) => {
   }
 }
 
+// The dashboard tests drive Debian's chromium (playwright-core brings no browser of its own).
+// A no-op when it is there, so only a fresh machine pays for the install.
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return
+  run('apt-get', ['update', '-qq'])
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+}
+
 const fetchOriginal = join(root, '..', 'shared', 'tools', 'fetch-original.sh')
 if (!existsSync(fetchOriginal)) {
   console.error(`parity tests need ${fetchOriginal} (../shared beside the checkout)`)
   process.exit(1)
 }
 run('bash', [fetchOriginal, join(root, '.original')])
+ensureChromium()
 run('cargo', ['test', '--release', '--quiet'])
 const tests = readdirSync(join(root, '__test__'))
   .filter((f) => /\.test\.(mjs|cjs|js)$/.test(f))
