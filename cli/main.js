@@ -106,7 +106,7 @@ async function main(argv) {
       })
     } catch (err) {
       // parseArgs explains itself in a sentence or two; the first one is the line we want.
-      throw new UsageError(`${name}: ${err.message.split('. To specify')[0]}`)
+      throw new UsageError(`${name}: ${err.message.split('\n')[0].split('. To specify')[0]}`)
     }
     if (parsed.values.help) {
       console.log(commandHelp(command))
