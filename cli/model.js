@@ -35,13 +35,19 @@ class LedgerModel {
     this.stopFollowing = followFile(this.file, {
       offset: r.offset,
       ino: r.ino,
-      onLines: (lines) => (this.queue = this.queue.then(() => this.#add(lines))),
-      onReset: () => (this.queue = this.queue.then(() => this.#reopen())),
+      onLines: (lines) => this.#then(() => this.#add(lines)),
+      onReset: () => this.#then(() => this.#reopen()),
     })
   }
 
   close() {
     this.stopFollowing?.()
+  }
+
+  // Changes apply one at a time, in file order; one that fails is reported and does not stop
+  // the ones after it.
+  #then(change) {
+    this.queue = this.queue.then(change).catch((err) => console.error(`native-ledger serve: ${err.message}`))
   }
 
   async #evaluate(records) {
