@@ -296,7 +296,7 @@ fn appends_survive_concurrent_rewrites() {
                 let h = worker::StoreHandle::new(EventStore::new(&path));
                 for i in 0..1500 {
                     let line = format!("{{\"taskId\":\"t{t}\",\"timestamp\":{i}}}\n");
-                    if !h.try_append(line.as_bytes()).unwrap() {
+                    if h.try_append(line.as_bytes()).unwrap() == worker::Appended::No {
                         h.store().append_waiting(line.as_bytes()).unwrap();
                     }
                 }
@@ -497,4 +497,125 @@ fn a_panic_during_a_rewrite_leaves_the_directory_and_the_appends_free() {
     let dir = std::fs::File::open(s.dir()).unwrap();
     dir.try_lock().expect("the directory is not left locked");
     dir.unlock().unwrap();
+}
+
+/// A model of several stores on one directory, and of people touching its files: any
+/// interleaving of appends, lock holds, rewrites, renames and removals leaves every acknowledged
+/// event in the file at the path exactly once (events moved away with the file are the
+/// mover's). Appends that must wait are queued, as the JS layer does, and written once the
+/// holder releases.
+#[test]
+fn any_interleaving_keeps_every_acknowledged_event_once() {
+    use proptest::prelude::*;
+    #[derive(Debug, Clone)]
+    enum Op {
+        Append(usize),
+        Acquire(usize),
+        Release(usize),
+        RewriteReversed(usize),
+        RenameAway,
+        Delete,
+        RemoveDir,
+    }
+    let op = prop_oneof![
+        6 => (0..3usize).prop_map(Op::Append),
+        2 => (0..3usize).prop_map(Op::Acquire),
+        2 => (0..3usize).prop_map(Op::Release),
+        2 => (0..3usize).prop_map(Op::RewriteReversed),
+        1 => Just(Op::RenameAway),
+        1 => Just(Op::Delete),
+        1 => Just(Op::RemoveDir),
+    ];
+    proptest!(ProptestConfig::with_cases(256), |(ops in prop::collection::vec(op, 1..60))| {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("store");
+        let stores: Vec<EventStore> = (0..3).map(|_| EventStore::new(&dir)).collect();
+        let events = dir.join("events.ndjson");
+        let mut expected: Vec<u64> = Vec::new();
+        let mut pending: Vec<Vec<u64>> = vec![Vec::new(); 3];
+        let mut holder: Option<usize> = None;
+        let mut next = 0u64;
+        let line = |id: u64| format!("{{\"id\":{id},\"timestamp\":{id}}}\n");
+        let on_disk = || -> Vec<u64> {
+            std::fs::read_to_string(&events).unwrap_or_default().lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()?.get("id")?.as_u64())
+                .collect()
+        };
+        let drain = |pending: &mut Vec<Vec<u64>>, expected: &mut Vec<u64>| {
+            for (s, queue) in pending.iter_mut().enumerate() {
+                while let Some(&id) = queue.first() {
+                    if !stores[s].try_append(line(id).as_bytes()).unwrap() { break }
+                    expected.push(id);
+                    queue.remove(0);
+                }
+            }
+        };
+        for op in ops {
+            // Each store's worker drops its shared lock at its next turn.
+            if matches!(op, Op::Acquire(_) | Op::RewriteReversed(_)) {
+                stores.iter().for_each(EventStore::release_shared);
+            }
+            match op {
+                Op::Append(s) => {
+                    let id = next;
+                    next += 1;
+                    if pending[s].is_empty() && stores[s].try_append(line(id).as_bytes()).unwrap() {
+                        expected.push(id);
+                    } else {
+                        pending[s].push(id);
+                    }
+                }
+                Op::Acquire(s) if holder.is_none() => {
+                    stores[s].acquire_lock().unwrap();
+                    holder = Some(s);
+                }
+                Op::Release(s) if holder == Some(s) => {
+                    stores[s].release_lock().unwrap();
+                    holder = None;
+                    drain(&mut pending, &mut expected);
+                }
+                Op::RewriteReversed(s) if holder.is_none() || holder == Some(s) => {
+                    // readAll, then writeAll: what a holder read is what it replaces.
+                    let read: serde_json::Value =
+                        serde_json::from_slice(&stores[s].read_all_json().unwrap()).unwrap();
+                    let mut ids: Vec<u64> = read.as_array().unwrap().iter()
+                        .map(|e| e["id"].as_u64().unwrap()).collect();
+                    ids.reverse();
+                    let text: String = ids.iter().map(|&id| line(id)).collect();
+                    stores[s].write_all(text.as_bytes()).unwrap();
+                    drain(&mut pending, &mut expected);
+                }
+                Op::RenameAway => {
+                    if std::fs::rename(&events, root.path().join(format!("rotated-{next}"))).is_ok() {
+                        expected.clear();
+                    }
+                }
+                Op::Delete => {
+                    if std::fs::remove_file(&events).is_ok() {
+                        expected.clear();
+                    }
+                }
+                Op::RemoveDir => {
+                    if std::fs::remove_dir_all(&dir).is_ok() {
+                        expected.clear();
+                    }
+                }
+                _ => {}
+            }
+            let mut got = on_disk();
+            got.sort_unstable();
+            let mut want = expected.clone();
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
+        }
+        if let Some(s) = holder {
+            stores[s].release_lock().unwrap();
+        }
+        drain(&mut pending, &mut expected);
+        prop_assert!(pending.iter().all(Vec::is_empty), "appends still waiting with no holder");
+        let mut got = on_disk();
+        got.sort_unstable();
+        expected.sort_unstable();
+        prop_assert_eq!(got, expected);
+    });
 }

@@ -75,8 +75,8 @@ struct State {
 struct Holder {
     lock: HeldLock,
     seen: Option<(FileId, u64)>,
-    /// Byte ranges of the events file this store appended while holding.
-    own: Vec<(u64, u64)>,
+    /// Byte ranges this store appended while holding, and the file each went to.
+    own: Vec<(FileId, u64, u64)>,
 }
 
 struct Unsettled {
@@ -297,7 +297,7 @@ impl Writer {
                     // O_APPEND leaves the offset at the end of what this write added, wherever
                     // others' appends put it.
                     let end = rustix::fs::seek(&f.file, rustix::fs::SeekFrom::Current(0))?;
-                    h.own.push((end - bytes.len() as u64, end));
+                    h.own.push((f.id, end - bytes.len() as u64, end));
                 }
                 Ok(true)
             }
@@ -425,6 +425,11 @@ impl Writer {
         st.rewrites += 1;
         let guard = Exclusive { writer: self };
         if st.mode == Mode::Exclusive {
+            // Held through `.lock`: on the directory at the path, unless it was removed since.
+            let here = st.dir_lock.as_ref().is_some_and(|l| l.is_at(&self.dir));
+            if !here && !self.relock(&mut st)? {
+                return Err(self.busy());
+            }
             return Ok(guard);
         }
         drop(st);
@@ -579,7 +584,13 @@ impl Writer {
                     Some((i, s)) if i == id => s.min(size),
                     _ => 0,
                 };
-                let own = h.own.iter().copied().filter(|&(_, e)| e > from).collect();
+                let mut own: Vec<(u64, u64)> = h
+                    .own
+                    .iter()
+                    .filter(|&&(i, _, e)| i == id && e > from)
+                    .map(|&(_, s, e)| (s, e))
+                    .collect();
+                own.sort_unstable();
                 CarryFrom { from, own }
             }
             None => CarryFrom {
