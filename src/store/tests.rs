@@ -296,7 +296,7 @@ fn appends_survive_concurrent_rewrites() {
                 let h = worker::StoreHandle::new(EventStore::new(&path));
                 for i in 0..1500 {
                     let line = format!("{{\"taskId\":\"t{t}\",\"timestamp\":{i}}}\n");
-                    if !h.try_append(line.as_bytes()).unwrap() {
+                    if h.try_append(line.as_bytes()).unwrap() == worker::Appended::No {
                         h.store().append_waiting(line.as_bytes()).unwrap();
                     }
                 }
