@@ -345,3 +345,46 @@ fn an_index_built_elsewhere_is_adopted_only_for_the_same_file_and_changes_nothin
     log.adopt_index(prepared);
     assert_eq!(seqs_of(&read_all(&mut log)), [7]);
 }
+
+/// Issue 9, case 7, in one process: big batches and truncates through one instance while
+/// another appends single entries, also between a truncate's copy and its commit, on a log
+/// larger than the pieces it is indexed in. Every round a fresh instance must find seqs that
+/// rise by 1 from the cut, and both instances must go on appending.
+#[test]
+fn truncates_racing_single_appends_keep_every_seq_once() {
+    const PER_CALL: usize = 1000;
+    const KEEP: u64 = 60_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.jsonl");
+    let mut a = AppendLog::file(&path);
+    let mut b = AppendLog::file(&path);
+    let entry = format!("{{\"t\":\"b\",\"pad\":\"{}\"}}", "x".repeat(180));
+    let batch: Vec<&[u8]> = vec![entry.as_bytes(); PER_CALL];
+    let mut cut = 0;
+    for round in 0..8 {
+        let mut last = 0;
+        for _ in 0..20 {
+            last = a.append(batch.iter().copied(), 1.0).unwrap();
+            b.append(datas(&["\"s\""]), 1.0).unwrap();
+        }
+        if last > KEEP {
+            cut = last - KEEP;
+            match a.begin_truncate(cut).unwrap() {
+                Truncation::Copy(job) => {
+                    b.append(datas(&["\"s\""]), 1.0).unwrap();
+                    job.run().unwrap();
+                    a.append(batch.iter().copied(), 1.0).unwrap();
+                    b.append(datas(&["\"s\""]), 1.0).unwrap();
+                    a.finish_truncate(&job).unwrap();
+                }
+                Truncation::Done(n) => panic!("round {round}: nothing to copy ({n} removed)"),
+            }
+        }
+        let after_b = b.append(datas(&["\"s\""]), 1.0).unwrap();
+        let after_a = a.append(datas(&["\"a\""]), 1.0).unwrap();
+        assert_eq!(after_a, after_b + 1, "round {round}");
+        let seqs = seqs_of(&read_all(&mut AppendLog::file(&path)));
+        let want: Vec<u64> = (cut + 1..=after_a).collect();
+        assert!(seqs == want, "round {round}: {} seqs, {:?}..{:?}", seqs.len(), seqs.first(), seqs.last());
+    }
+}
