@@ -441,7 +441,10 @@ fn agrees_with_node_line_by_line() {
         println!("note: `{node}` not found; skipping the differential test against V8");
         return;
     };
-    println!("oracle: {node} {}", String::from_utf8_lossy(&version.stdout).trim());
+    println!(
+        "oracle: {node} {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
     let seed: u64 = std::env::var("JSON_LINE_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

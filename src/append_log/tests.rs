@@ -385,6 +385,12 @@ fn truncates_racing_single_appends_keep_every_seq_once() {
         assert_eq!(after_a, after_b + 1, "round {round}");
         let seqs = seqs_of(&read_all(&mut AppendLog::file(&path)));
         let want: Vec<u64> = (cut + 1..=after_a).collect();
-        assert!(seqs == want, "round {round}: {} seqs, {:?}..{:?}", seqs.len(), seqs.first(), seqs.last());
+        assert!(
+            seqs == want,
+            "round {round}: {} seqs, {:?}..{:?}",
+            seqs.len(),
+            seqs.first(),
+            seqs.last()
+        );
     }
 }

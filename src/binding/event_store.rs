@@ -63,20 +63,20 @@ impl NativeEventStore {
         work: impl FnOnce(&EventStore, &ChunkQueue) -> std::io::Result<()> + Send + 'static,
     ) -> NativeChunkReader {
         let queue = Arc::new(ChunkQueue::default());
-        let q = queue.clone();
+        let (q, q_end) = (queue.clone(), queue.clone());
         let job = move |s: &EventStore| {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(s, &q)))
-                .unwrap_or_else(|_| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(s, &q))).unwrap_or_else(
+                |_| {
                     Err(std::io::Error::other(
                         "native-ledger: internal error (panic) in the storage engine",
                     ))
-                });
-            q.finish(r);
+                },
+            )
         };
         if ordered {
-            self.handle.run_write(job);
+            self.handle.run_write(job, move |r| q_end.finish(r));
         } else {
-            self.handle.run(job);
+            self.handle.run(move |s| q_end.finish(job(s)));
         }
         NativeChunkReader { queue }
     }

@@ -35,20 +35,17 @@ pub fn on_worker<'e, T: ToNapiValue + Send + 'static>(
     work: impl FnOnce(&EventStore) -> io::Result<T> + Send + 'static,
 ) -> Result<Object<'e>> {
     let (deferred, p) = new::<T>(env)?;
-    let job = move |s: &EventStore| {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(s))).unwrap_or_else(
-            |_| {
-                Err(io::Error::other(
-                    "native-ledger: internal error (panic) in the storage engine",
-                ))
-            },
-        );
-        settle(deferred, r);
+    let work = move |s: &EventStore| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(s))).unwrap_or_else(|_| {
+            Err(io::Error::other(
+                "native-ledger: internal error (panic) in the storage engine",
+            ))
+        })
     };
     if writes {
-        handle.run_write(job);
+        handle.run_write(work, move |r| settle(deferred, r));
     } else {
-        handle.run(job);
+        handle.run(move |s| settle(deferred, work(s)));
     }
     Ok(p)
 }

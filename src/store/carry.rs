@@ -65,14 +65,22 @@ impl Carry {
 
     /// After the rename: appends to the file now at `path` what still lands in the old one.
     pub fn after_rename(&mut self, path: &Path) -> io::Result<Vec<u8>> {
-        let deadline = Instant::now() + if self.seen_writer { LATE_WINDOW } else { Duration::ZERO };
+        let deadline = Instant::now()
+            + if self.seen_writer {
+                LATE_WINDOW
+            } else {
+                Duration::ZERO
+            };
         let mut late = self.take()?;
         while Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
             late.extend(self.take()?);
         }
         if !late.is_empty() {
-            OpenOptions::new().append(true).open(path)?.write_all(&late)?;
+            OpenOptions::new()
+                .append(true)
+                .open(path)?
+                .write_all(&late)?;
         }
         Ok(late)
     }
@@ -93,7 +101,12 @@ mod tests {
         assert_eq!(c.take().unwrap(), b"", "c is not a whole line yet");
         let new = dir.path().join("g");
         std::fs::write(&new, b"x\n").unwrap();
-        OpenOptions::new().append(true).open(&path).unwrap().write_all(b"\nd\n").unwrap();
+        OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"\nd\n")
+            .unwrap();
         assert_eq!(c.after_rename(&new).unwrap(), b"c\nd\n");
         assert_eq!(std::fs::read(&new).unwrap(), b"x\nc\nd\n");
     }

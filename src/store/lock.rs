@@ -366,7 +366,10 @@ mod tests {
 
     #[test]
     fn a_pid_given_to_a_newer_process_is_not_the_holder() {
-        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
         let rec = |timestamp| LockRecord {
             holder: "x".into(),
             timestamp,

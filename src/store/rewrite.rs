@@ -99,7 +99,13 @@ impl EventStore {
                     old.append(t);
                 }
                 let early = early.map(|(lo, end, copy)| (lo, end, join(copy)));
-                let carry = Carry::new(file.try_clone()?, CarryFrom { from: size, own: Vec::new() });
+                let carry = Carry::new(
+                    file.try_clone()?,
+                    CarryFrom {
+                        from: size,
+                        own: Vec::new(),
+                    },
+                );
                 self.compact_scanned(old, tail, max, &file, early, carry)
             })
         })

@@ -81,9 +81,12 @@ impl StoreHandle {
             return Ok(Appended::Yes);
         }
         // Queued as a write: this store's later appends wait behind it, so they keep order.
-        self.run_write(|s| {
-            let _ = s.writer.settle();
-        });
+        self.run_write(
+            |s| {
+                let _ = s.writer.settle();
+            },
+            |()| {},
+        );
         Ok(Appended::Settling)
     }
 
@@ -93,15 +96,24 @@ impl StoreHandle {
         done: impl FnOnce(std::io::Result<()>) + Send + 'static,
     ) {
         let shared = self.shared.clone();
-        self.run_write(move |s| {
-            let r = s.append_waiting(&bytes);
-            shared.index_dirty.store(true, Ordering::Release);
-            done(r)
-        });
+        self.run_write(
+            move |s| {
+                let r = s.append_waiting(&bytes);
+                shared.index_dirty.store(true, Ordering::Release);
+                r
+            },
+            done,
+        );
     }
 
-    /// Runs a job that changes the files, in order with queued appends.
-    pub fn run_write(&self, job: impl FnOnce(&EventStore) + Send + 'static) {
+    /// Runs `work`, a job that changes the files, in order with queued appends, then `then`
+    /// with its result. Appends wait behind it until `work` is over, and no longer: by the
+    /// time `then` tells the caller, this store appends at once again.
+    pub fn run_write<R: 'static>(
+        &self,
+        work: impl FnOnce(&EventStore) -> R + Send + 'static,
+        then: impl FnOnce(R) + Send + 'static,
+    ) {
         self.shared.queued_writes.fetch_add(1, Ordering::AcqRel);
         let shared = self.shared.clone();
         self.run(move |s| {
@@ -112,8 +124,10 @@ impl StoreHandle {
                     self.0.queued_writes.fetch_sub(1, Ordering::AcqRel);
                 }
             }
-            let _done = Done(shared);
-            job(s)
+            let done = Done(shared);
+            let r = work(s);
+            drop(done);
+            then(r)
         });
     }
 

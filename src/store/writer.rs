@@ -499,7 +499,9 @@ impl Writer {
                 }
                 // The directory is ours; a `.lock` left here belongs to a process that is gone,
                 // to the original module (which takes no OS lock), or to nobody.
-                let taken = self.live_record_error().and_then(|()| HeldLock::take(&self.lock_path));
+                let taken = self
+                    .live_record_error()
+                    .and_then(|()| HeldLock::take(&self.lock_path));
                 match taken {
                     Ok(lock) => {
                         let seen = fs::metadata(&self.events_path)
@@ -659,8 +661,7 @@ fn cut_from(f: &File, from: u64, bytes: &[u8], pieces: &[(usize, usize)]) -> io:
     for &(at, n) in pieces {
         let needle = &bytes[at..at + n];
         let found = (pos..=region.len().saturating_sub(n)).find(|&p| {
-            (p == 0 || region[p - 1] == b'\n' || Some(p) == prev_end)
-                && &region[p..p + n] == needle
+            (p == 0 || region[p - 1] == b'\n' || Some(p) == prev_end) && &region[p..p + n] == needle
         });
         let Some(p) = found else { continue };
         kept.extend_from_slice(&region[pos..p]);
@@ -688,7 +689,11 @@ mod tests {
         let batch = b"{\"a\":1}\n{\"a\":2}\n";
         // Our first piece, another writer's whole line glued after it, then our second piece.
         fs::write(&path, b"old\n{\"a\":1}\n{\"a\"other\n:2}\n").unwrap();
-        let f = OpenOptions::new().read(true).append(true).open(&path).unwrap();
+        let f = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&path)
+            .unwrap();
         cut_from(&f, 4, batch, &[(0, 12), (12, 4)]).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"old\nother\n");
     }
