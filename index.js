@@ -1,29 +1,11 @@
 'use strict'
-// Public entry point (CommonJS). index.mjs re-exports the same for `import`.
-const { EventStore, createEventStore } = require('./lib/event-store.js')
-const { PersistentLedger, createPersistentLedger } = require('./lib/persistent-ledger.js')
-const { RunLedger, createLedger } = require('./lib/run-ledger.js')
-const {
-  TestsPassEvaluator,
-  ForbiddenCommandEvaluator,
-  ForbiddenDependencyEvaluator,
-  ViolationRateEvaluator,
-  DiffQualityEvaluator,
-} = require('./lib/evaluators.js')
+// Public entry point (CommonJS): the original's two modules (persistence.js, ledger.js), and
+// AppendLog. index.mjs re-exports the same for `import`.
 const { AppendLog, createAppendLog, createMemoryAppendLog } = require('./lib/append-log.js')
 
 module.exports = {
-  EventStore,
-  PersistentLedger,
-  RunLedger,
-  createEventStore,
-  createPersistentLedger,
-  createLedger,
-  TestsPassEvaluator,
-  ForbiddenCommandEvaluator,
-  ForbiddenDependencyEvaluator,
-  ViolationRateEvaluator,
-  DiffQualityEvaluator,
+  ...require('./persistence.js'),
+  ...require('./ledger.js'),
   AppendLog,
   createAppendLog,
   createMemoryAppendLog,

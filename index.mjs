@@ -1,19 +1,3 @@
-import ledger from './index.js'
-
-export const {
-  EventStore,
-  PersistentLedger,
-  RunLedger,
-  createEventStore,
-  createPersistentLedger,
-  createLedger,
-  TestsPassEvaluator,
-  ForbiddenCommandEvaluator,
-  ForbiddenDependencyEvaluator,
-  ViolationRateEvaluator,
-  DiffQualityEvaluator,
-  AppendLog,
-  createAppendLog,
-  createMemoryAppendLog,
-} = ledger
-export default ledger
+// `import` of the main entry: Node finds index.js's names (its literal exports and re-exports).
+export * from './index.js'
+export { default } from './index.js'

@@ -1,12 +1,2 @@
-import ledger from './ledger.js'
-
-export const {
-  TestsPassEvaluator,
-  ForbiddenCommandEvaluator,
-  ForbiddenDependencyEvaluator,
-  ViolationRateEvaluator,
-  DiffQualityEvaluator,
-  RunLedger,
-  createLedger,
-} = ledger
-export default ledger
+export * from './ledger.js'
+export { default } from './ledger.js'

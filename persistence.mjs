@@ -1,4 +1,2 @@
-import persistence from './persistence.js'
-
-export const { EventStore, PersistentLedger, createPersistentLedger, createEventStore } = persistence
-export default persistence
+export * from './persistence.js'
+export { default } from './persistence.js'

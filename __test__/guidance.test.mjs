@@ -251,7 +251,12 @@ for (const kind of ['RunLedger', 'PersistentLedger']) {
 }
 
 test('tsc --strict: code typed against guidance accepts native-ledger/guidance’s values without a cast', () => {
-  const dir = join(root, '__test__', 'guidance-types')
+  // check.mts once more as check.cts: the same code, seen through the "require" typings. In
+  // .tmp/, inside this package, so that 'native-ledger/guidance' resolves to it.
+  const dir = join(root, '.tmp', 'guidance-types')
+  rmSync(dir, { recursive: true, force: true })
+  cpSync(join(root, '__test__', 'guidance-types'), dir, { recursive: true })
+  cpSync(join(dir, 'check.mts'), join(dir, 'check.cts'))
   const tscRun = (...args) => spawnSync(process.execPath, [tsc, ...args], { cwd: dir, encoding: 'utf8' })
   let r = tscRun('-p', '.')
   assert.equal(r.status, 0, r.stdout + r.stderr)

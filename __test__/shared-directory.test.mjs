@@ -135,36 +135,36 @@ test('a ledger whose directory is removed while it logs: every accepted event is
   await ledger.destroy()
 })
 
-test('with the original appending while native-ledger rewrites in a loop, at least 2,990 of 3,000 are kept', { timeout: 300_000 }, async (t) => {
+/**
+ * 3,000 awaited appends (ids `<prefix>-<i>`) by one process while another runs acquireLock,
+ * compact(1e9), writeAll(readAll()), releaseLock in a loop; each side runs `entry` of its own.
+ * Resolves to the rewriter's cycle count, once both are done.
+ */
+async function appendWhileRewriting(t, { appender: appenderEntry, rewriter: rewriterEntry, prefix }) {
   const dir = join(tempDir(t), 'store')
   seedOld(dir, 100)
-  const rewriter = new Child(t, 'compactor.mjs', [NATIVE_ENTRY, dir])
-  const appender = new Child(t, 'appender.mjs', [ORIGINAL_ENTRY, dir, 3000, 'o'])
+  const rewriter = new Child(t, 'compactor.mjs', [rewriterEntry, dir])
+  const appender = new Child(t, 'appender.mjs', [appenderEntry, dir, 3000, prefix])
   await Promise.all([rewriter.expect('cycle'), appender.expect('ready')])
   appender.send({ go: true })
   await appender.expect('done', 240_000)
   rewriter.send({ stop: true })
   const { cycles } = await rewriter.expect('stopped')
   await Promise.all([rewriter.close(), appender.close()])
+  assert.ok(cycles > 10, `the rewriter ran (${cycles} cycles)`)
+  return { dir, cycles }
+}
+
+test('with the original appending while native-ledger rewrites in a loop, at least 2,990 of 3,000 are kept', { timeout: 300_000 }, async (t) => {
+  const { dir, cycles } = await appendWhileRewriting(t, { appender: ORIGINAL_ENTRY, rewriter: NATIVE_ENTRY, prefix: 'o' })
   const kept = new Set(onDisk(dir).map((e) => e.eventId).filter((id) => id.startsWith('o-')))
   t.diagnostic(`kept ${kept.size} of 3000 over ${cycles} rewrites`)
-  assert.ok(cycles > 10, `the rewriter ran (${cycles} cycles)`)
   assert.ok(kept.size >= 2990, `kept ${kept.size} of 3000`)
 })
 
 test('with native-ledger appending while the original rewrites in a loop, all 3,000 are kept', { timeout: 300_000 }, async (t) => {
-  const dir = join(tempDir(t), 'store')
-  seedOld(dir, 100)
-  const rewriter = new Child(t, 'compactor.mjs', [ORIGINAL_ENTRY, dir])
-  const appender = new Child(t, 'appender.mjs', [NATIVE_ENTRY, dir, 3000, 'n'])
-  await Promise.all([rewriter.expect('cycle'), appender.expect('ready')])
-  appender.send({ go: true })
-  await appender.expect('done', 240_000)
-  rewriter.send({ stop: true })
-  const { cycles } = await rewriter.expect('stopped')
-  await Promise.all([rewriter.close(), appender.close()])
+  const { dir, cycles } = await appendWhileRewriting(t, { appender: NATIVE_ENTRY, rewriter: ORIGINAL_ENTRY, prefix: 'n' })
   t.diagnostic(`${cycles} rewrites by the original`)
-  assert.ok(cycles > 10, `the rewriter ran (${cycles} cycles)`)
   assertEachOnce(dir, Array.from({ length: 3000 }, (_, i) => `n-${i}`), 'eventId', 'native appends')
 })
 

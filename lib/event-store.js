@@ -8,12 +8,6 @@ const { onExit } = require('./exit.js')
 const { withErrno } = require('./errors.js')
 const { ChunkDecoder } = require('./chunk-decoder.js')
 
-/** What the engine's tryAppend did: not written (queue it), written, or written as a holder
- * that takes no OS lock (the original) took `.lock`, known to be in the file once `settled()`
- * resolves. */
-const WRITTEN = 1
-const SETTLING = 2
-
 /** How often a synchronous burst retries writing its backlog itself. */
 const RETRY_MS = 0.5
 
@@ -102,9 +96,8 @@ class EventStore {
    */
   _writeLines(lines) {
     if (this.#backlog === null) {
-      const r = this.#tryAppend(lines)
-      if (r === WRITTEN) return null
-      if (r === SETTLING) return this.#call(this.#native.settled())
+      const written = this.#tryAppend(lines)
+      if (written !== false) return written
       this.#backlog = []
       this.#retryAt = performance.now() + RETRY_MS
       queueMicrotask(() => this.#drainBacklog())
@@ -122,28 +115,30 @@ class EventStore {
         settleAll(waiting, err)
         throw err
       }
-      if (written === WRITTEN) {
+      if (written !== false) {
         this.#backlog = []
-        settleAll(waiting)
-        return null
-      }
-      if (written === SETTLING) {
-        this.#backlog = []
-        const settled = this.#call(this.#native.settled())
-        settled.then(() => settleAll(waiting), (err) => settleAll(waiting, err))
-        return settled
+        if (written === null) settleAll(waiting)
+        else written.then(() => settleAll(waiting), (err) => settleAll(waiting, err))
+        return written
       }
     }
     // Once one batch has to wait, later ones wait behind it, so the file keeps call order.
     return new Promise((resolve, reject) => this.#backlog.push({ lines, resolve, reject }))
   }
 
+  /**
+   * Writes lines now if the store is free: `null` once written, `false` when they must wait
+   * (nothing written), or a promise when they were written as a holder that takes no OS lock
+   * (the original) took `.lock`, resolved once they are known to be in the file.
+   */
   #tryAppend(lines) {
+    let done
     try {
-      return this.#native.tryAppend(lines)
+      done = this.#native.tryAppend(lines)
     } catch (err) {
       throw withErrno(err, this.#path)
     }
+    return done === 1 ? null : done === 0 ? false : this.#call(this.#native.settled())
   }
 
   /** A native promise whose rejection carries err.code as fs errors do. */
@@ -160,10 +155,10 @@ class EventStore {
       this.#backlog = []
       const text = joinLines(batch)
       try {
-        const r = this.#tryAppend(text)
-        if (r !== WRITTEN) {
+        const written = this.#tryAppend(text)
+        if (written !== null) {
           this.#draining = true
-          await this.#call(r === SETTLING ? this.#native.settled() : this.#native.appendQueued(text))
+          await (written || this.#call(this.#native.appendQueued(text)))
         }
         settleAll(batch)
       } catch (err) {

@@ -1,5 +1,6 @@
 // Compile-time check (tsc --strict, see guidance.test.mjs): code typed against
 // @claude-flow/guidance's own classes accepts native-ledger/guidance's values, with no cast.
+// The test also compiles it as check.cts, a CommonJS module (the "require" typings).
 // guidance's classes have private members, so only subclasses of them pass these assignments.
 import type { PersistentLedger as GPersistentLedger, EventStore as GEventStore } from '@claude-flow/guidance/persistence'
 import type {

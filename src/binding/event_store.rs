@@ -108,10 +108,11 @@ impl NativeEventStore {
         })
     }
 
-    /// Resolves once the appends that `tryAppend` reported as settling are known to be in the file.
+    /// Resolves once the appends that `tryAppend` reported as settling are known to be in the
+    /// file. Call it right after: this store's later appends wait behind it.
     #[napi(ts_return_type = "Promise<void>")]
     pub fn settled<'e>(&self, env: &'e Env) -> Result<Object<'e>> {
-        promise::on_worker(env, &self.handle, false, |s| s.writer.settle())
+        promise::on_worker(env, &self.handle, true, |s| s.writer.settle())
     }
 
     #[napi(ts_return_type = "Promise<void>")]

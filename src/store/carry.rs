@@ -12,27 +12,42 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::writer::CarryFrom;
-
 /// How long after its rename a rewrite keeps watching the old file, once a writer that takes
 /// no lock was seen appending during the rewrite: `appendFile` opens, then writes, a few event
 /// loop turns apart.
 const LATE_WINDOW: Duration = Duration::from_millis(20);
 
+/// Where a rewrite starts taking the lines that others append to the old file.
+pub struct CarryFrom {
+    pub from: u64,
+    /// Ranges of the old file this store appended itself, in order (not carried: a `writeAll`
+    /// replaces them).
+    pub own: Vec<(u64, u64)>,
+}
+
+impl CarryFrom {
+    /// Everything after the first `size` bytes.
+    pub fn at(size: u64) -> Self {
+        CarryFrom {
+            from: size,
+            own: Vec::new(),
+        }
+    }
+}
+
 pub struct Carry {
     old: File,
     from: u64,
-    /// Ranges of the old file this store appended itself (not carried: a `writeAll` replaces them).
     own: Vec<(u64, u64)>,
     seen_writer: bool,
 }
 
 impl Carry {
-    pub fn new(old: File, from: CarryFrom) -> Self {
+    pub fn new(old: File, CarryFrom { from, own }: CarryFrom) -> Self {
         Carry {
             old,
-            from: from.from,
-            own: from.own,
+            from,
+            own,
             seen_writer: false,
         }
     }

@@ -231,20 +231,20 @@ pub struct ForeignHolders {
 /// Which `.lock` file is there (identity, modification time, size): a new holder's is another.
 pub type LockSig = (FileId, i64, i64, u64);
 
-pub fn lock_sig(lock_path: &Path) -> Option<LockSig> {
-    let m = std::fs::symlink_metadata(lock_path).ok()?;
-    Some((id_of(&m), m.mtime(), m.mtime_nsec(), m.len()))
+pub fn lock_sig(lock_path: &Path) -> io::Result<Option<LockSig>> {
+    match std::fs::symlink_metadata(lock_path) {
+        Ok(m) => Ok(Some((id_of(&m), m.mtime(), m.mtime_nsec(), m.len()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 impl ForeignHolders {
     /// The `.lock` of a live holder, if there is one.
     pub fn live(&mut self, lock_path: &Path) -> io::Result<Option<LockSig>> {
-        let meta = match std::fs::symlink_metadata(lock_path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(seen) = lock_sig(lock_path)? else {
+            return Ok(None);
         };
-        let seen = (id_of(&meta), meta.mtime(), meta.mtime_nsec(), meta.len());
         if self.stale == Some(seen) {
             return Ok(None);
         }
@@ -254,7 +254,7 @@ impl ForeignHolders {
             // The original writes `.lock` in place (truncate, then write): an empty or partial
             // record less than a second old is probably one being written.
             LockFileState::Corrupt => {
-                let age_ms = fsutil::now_ms() - (meta.mtime() as f64 * 1000.0);
+                let age_ms = fsutil::now_ms() - (seen.1 as f64 * 1000.0);
                 age_ms < 1_000.0
             }
         };

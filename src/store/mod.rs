@@ -120,8 +120,8 @@ impl EventStore {
         f()
     }
 
-    /// Appends `bytes` (complete lines) now, or `Ok(false)` when that would mean waiting.
-    pub fn try_append(&self, bytes: &[u8]) -> io::Result<bool> {
+    /// Appends `bytes` (complete lines) now, or not at all when that would mean waiting.
+    pub fn try_append(&self, bytes: &[u8]) -> io::Result<writer::Appended> {
         self.writer.try_append(bytes)
     }
 

@@ -10,9 +10,8 @@ use std::io::{self, Write};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::thread::ScopedJoinHandle;
 
-use super::carry::Carry;
+use super::carry::{Carry, CarryFrom};
 use super::line_table::{LineEntry, LineTable};
-use super::writer::CarryFrom;
 use super::{index_file, lock, parallel, recovery, EventStore};
 use crate::fsutil::{self, Replacement};
 use crate::json_line;
@@ -99,13 +98,7 @@ impl EventStore {
                     old.append(t);
                 }
                 let early = early.map(|(lo, end, copy)| (lo, end, join(copy)));
-                let carry = Carry::new(
-                    file.try_clone()?,
-                    CarryFrom {
-                        from: size,
-                        own: Vec::new(),
-                    },
-                );
+                let carry = Carry::new(file.try_clone()?, CarryFrom::at(size));
                 self.compact_scanned(old, tail, max, &file, early, carry)
             })
         })
@@ -197,7 +190,7 @@ impl EventStore {
                     fsutil::copy_range(file, lo, end, f, 0)
                 })?,
             };
-            self.install(replacement, new, carry)?;
+            self.install(replacement, new, Some(carry))?;
             return Ok(total - max);
         }
         drop(early); // a wrong guess: its temp file goes
@@ -224,7 +217,7 @@ impl EventStore {
         }
         new.scanned_to = out.len() as u64;
         let replacement = Replacement::write(&self.events_path, true, |f| f.write_all(&out))?;
-        self.install(replacement, new, carry)?;
+        self.install(replacement, new, Some(carry))?;
         Ok(total - max)
     }
 
@@ -245,21 +238,22 @@ impl EventStore {
             };
             let replacement =
                 Replacement::write(&self.events_path, true, |f| f.write_all(content))?;
-            match carry {
-                Some(carry) => self.install(replacement, table, carry),
-                None => self.install_new(replacement, table),
-            }
+            self.install(replacement, table, carry)
         })
     }
 
-    /// Puts the new events file in place with the lines others appended to the old one
-    /// meanwhile, then its index and line table.
+    /// Puts the new events file in place, with the lines others appended to the old one
+    /// meanwhile (`carry`, when there was an old one), then its index and line table.
     fn install(
         &self,
         mut replacement: Replacement,
         mut table: LineTable,
-        mut carry: Carry,
+        carry: Option<Carry>,
     ) -> io::Result<()> {
+        let Some(mut carry) = carry else {
+            replacement.commit()?;
+            return self.install_table(table);
+        };
         let before = carry.take()?;
         if !before.is_empty() {
             replacement.append(&before)?;
@@ -268,11 +262,6 @@ impl EventStore {
         replacement.commit()?;
         let late = carry.after_rename(&self.events_path)?;
         table.scan(&late);
-        self.install_table(table)
-    }
-
-    fn install_new(&self, replacement: Replacement, table: LineTable) -> io::Result<()> {
-        replacement.commit()?;
         self.install_table(table)
     }
 

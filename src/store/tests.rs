@@ -14,9 +14,9 @@ fn ev(ts: u64, task: &str) -> String {
 fn append_then_read_and_stats() {
     let (_d, s) = store();
     assert_eq!(s.read_all_json().unwrap(), b"[]");
-    assert!(s.try_append(ev(5, "a").as_bytes()).unwrap());
-    assert!(s.try_append(ev(3, "b").as_bytes()).unwrap());
-    assert!(s.try_append(ev(9, "a").as_bytes()).unwrap());
+    assert!(s.try_append(ev(5, "a").as_bytes()).unwrap().written());
+    assert!(s.try_append(ev(3, "b").as_bytes()).unwrap().written());
+    assert!(s.try_append(ev(9, "a").as_bytes()).unwrap().written());
     let all = String::from_utf8(s.read_all_json().unwrap()).unwrap();
     assert_eq!(all, "[{\"taskId\":\"a\",\"timestamp\":5},{\"taskId\":\"b\",\"timestamp\":3},{\"taskId\":\"a\",\"timestamp\":9}]");
     let st = s.stats().unwrap();
@@ -45,7 +45,7 @@ fn torn_tail_is_ended_not_glued() {
     )
     .unwrap();
     let again = EventStore::new(s.dir());
-    assert!(again.try_append(ev(2, "b").as_bytes()).unwrap());
+    assert!(again.try_append(ev(2, "b").as_bytes()).unwrap().written());
     let all = String::from_utf8(again.read_all_json().unwrap()).unwrap();
     assert_eq!(
         all,
@@ -197,16 +197,16 @@ fn lock_excludes_other_stores_and_their_appends_wait() {
         "{err}"
     );
     assert!(
-        !b.try_append(ev(1, "b").as_bytes()).unwrap(),
+        !b.try_append(ev(1, "b").as_bytes()).unwrap().written(),
         "appends wait for the holder"
     );
     assert!(
-        a.try_append(ev(2, "a").as_bytes()).unwrap(),
+        a.try_append(ev(2, "a").as_bytes()).unwrap().written(),
         "the holder appends"
     );
     a.release_lock().unwrap();
     assert!(!a.dir().join(".lock").exists());
-    assert!(b.try_append(ev(1, "b").as_bytes()).unwrap());
+    assert!(b.try_append(ev(1, "b").as_bytes()).unwrap().written());
     b.acquire_lock().unwrap();
     b.release_lock().unwrap();
     a.release_lock().unwrap();
@@ -264,7 +264,7 @@ fn every_cut_recovers_the_clean_prefix() {
             std::fs::write(dir.path().join("events.ndjson"), &bytes[..cut]).unwrap();
             let s = EventStore::new(dir.path());
             let added = "{\"taskId\":\"new\",\"timestamp\":1}\n";
-            prop_assert!(s.try_append(added.as_bytes()).unwrap());
+            prop_assert!(s.try_append(added.as_bytes()).unwrap().written());
             let complete = &bytes[..bytes[..cut].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)];
             let fragment = &bytes[complete.len()..cut];
             let mut expected: Vec<&[u8]> = complete.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
@@ -485,13 +485,13 @@ fn range_reads_of_big_files_skim_on_every_core() {
 #[test]
 fn a_panic_during_a_rewrite_leaves_the_directory_and_the_appends_free() {
     let (_d, s) = store();
-    assert!(s.try_append(ev(1, "a").as_bytes()).unwrap());
+    assert!(s.try_append(ev(1, "a").as_bytes()).unwrap().written());
     let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         s.exclusively(|| -> io::Result<()> { panic!("a bug in a rewrite") })
     }));
     assert!(panicked.is_err());
     // This store's appends are not held back...
-    assert!(s.try_append(ev(2, "b").as_bytes()).unwrap());
+    assert!(s.try_append(ev(2, "b").as_bytes()).unwrap().written());
     // ...and once it drops its shared lock, the directory is free for anyone.
     s.release_shared();
     let dir = std::fs::File::open(s.dir()).unwrap();
@@ -544,7 +544,7 @@ fn any_interleaving_keeps_every_acknowledged_event_once() {
         let drain = |pending: &mut Vec<Vec<u64>>, expected: &mut Vec<u64>| {
             for (s, queue) in pending.iter_mut().enumerate() {
                 while let Some(&id) = queue.first() {
-                    if !stores[s].try_append(line(id).as_bytes()).unwrap() { break }
+                    if !stores[s].try_append(line(id).as_bytes()).unwrap().written() { break }
                     expected.push(id);
                     queue.remove(0);
                 }
@@ -559,7 +559,7 @@ fn any_interleaving_keeps_every_acknowledged_event_once() {
                 Op::Append(s) => {
                     let id = next;
                     next += 1;
-                    if pending[s].is_empty() && stores[s].try_append(line(id).as_bytes()).unwrap() {
+                    if pending[s].is_empty() && stores[s].try_append(line(id).as_bytes()).unwrap().written() {
                         expected.push(id);
                     } else {
                         pending[s].push(id);

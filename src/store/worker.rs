@@ -11,6 +11,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub use super::writer::Appended;
 use super::EventStore;
 
 type Job = Box<dyn FnOnce(&EventStore) + Send>;
@@ -22,18 +23,6 @@ pub const INDEX_DELAY: Duration = Duration::from_millis(20);
 /// Appends that never pause still get their index written this often.
 const INDEX_MAX_DELAY: Duration = Duration::from_millis(500);
 const IDLE_EXIT: Duration = Duration::from_secs(5);
-
-/// What `StoreHandle::try_append` did.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Appended {
-    /// Nothing: the append has to wait (`append_queued`).
-    No,
-    /// In the file at the path.
-    Yes,
-    /// Written as a holder that takes no OS lock (the original) took `.lock`: it is known to
-    /// be in the file once that holder is done (the store's worker checks, in order).
-    Settling,
-}
 
 pub struct StoreHandle {
     store: Arc<EventStore>,
@@ -73,21 +62,11 @@ impl StoreHandle {
         if self.shared.queued_writes.load(Ordering::Acquire) > 0 {
             return Ok(Appended::No);
         }
-        if !self.store.try_append(bytes)? {
-            return Ok(Appended::No);
+        let appended = self.store.try_append(bytes)?;
+        if appended.written() {
+            self.index_changed();
         }
-        self.index_changed();
-        if !self.store.writer.unsettled() {
-            return Ok(Appended::Yes);
-        }
-        // Queued as a write: this store's later appends wait behind it, so they keep order.
-        self.run_write(
-            |s| {
-                let _ = s.writer.settle();
-            },
-            |()| {},
-        );
-        Ok(Appended::Settling)
+        Ok(appended)
     }
 
     pub fn append_queued(

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::carry::CarryFrom;
 use super::lock::{self, id_of, DirLock, FileId, ForeignHolders, HeldLock, LockFileState};
 use super::recovery;
 use crate::fsutil;
@@ -35,6 +36,25 @@ enum Mode {
     Unlocked,
     Shared,
     Exclusive,
+}
+
+/// What an append that must not wait did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Appended {
+    /// Nothing: it has to wait (`append_waiting`).
+    No,
+    /// In the file at the path.
+    Yes,
+    /// Written as a holder that takes no OS lock (the original) took `.lock`: known to be in
+    /// the file once that holder is done. The caller runs `settle` as a write job at once, so
+    /// that this store's later appends wait behind it and keep their order.
+    Settling,
+}
+
+impl Appended {
+    pub fn written(self) -> bool {
+        self != Appended::No
+    }
 }
 
 /// Whether a call may wait for another holder of the directory.
@@ -112,12 +132,6 @@ impl Drop for Exclusive<'_> {
     }
 }
 
-/// Where a rewrite starts taking the lines that others append to the old file: see `carry.rs`.
-pub struct CarryFrom {
-    pub from: u64,
-    pub own: Vec<(u64, u64)>,
-}
-
 impl State {
     fn unlock(&mut self) {
         if self.mode != Mode::Unlocked {
@@ -184,12 +198,12 @@ impl Writer {
         Ok(locked)
     }
 
-    /// Appends `bytes` (complete lines) now, or returns `Ok(false)` when that would mean
-    /// waiting: a rewrite of this store is under way, or another holds the directory.
-    pub fn try_append(&self, bytes: &[u8]) -> io::Result<bool> {
+    /// Appends `bytes` (complete lines) now, or not at all when that would mean waiting: a
+    /// rewrite of this store is under way, or another holds the directory.
+    pub fn try_append(&self, bytes: &[u8]) -> io::Result<Appended> {
         let mut st = self.state();
         if st.rewrites > 0 {
-            return Ok(false);
+            return Ok(Appended::No);
         }
         if st.mode == Mode::Unlocked {
             // Sit out the pause rather than queue: a queued append is not yet in the kernel
@@ -201,7 +215,7 @@ impl Writer {
                 std::thread::sleep(rest);
             }
             if !self.dir_lock(&mut st)?.try_shared()? {
-                return Ok(false);
+                return Ok(Appended::No);
             }
             st.mode = Mode::Shared;
         }
@@ -212,22 +226,22 @@ impl Writer {
                 (Some(now), Some(waited)) if now != waited => st.waiting_for = None,
                 (Some(now), _) => {
                     st.waiting_for = Some(now);
-                    return Ok(false);
+                    return Ok(Appended::No);
                 }
             }
         }
-        self.write_locked(&mut st, bytes)
+        Ok(match self.write_locked(&mut st, bytes)? {
+            false => Appended::No,
+            true if st.unsettled.is_empty() => Appended::Yes,
+            true => Appended::Settling,
+        })
     }
 
     /// Appends `bytes`, waiting (polling: a blocking `flock` here would fight the other
     /// thread's use of the same lock) while another holds the directory; returns once they
     /// are known to be in the file (`settle`).
     pub fn append_waiting(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut pause = Duration::from_micros(200);
-        while !self.try_append(bytes)? {
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(5));
-        }
+        poll(|| self.try_append(bytes).map(Appended::written))?;
         self.settle()
     }
 
@@ -340,11 +354,6 @@ impl Writer {
         }
     }
 
-    /// Whether some appends wait to be settled (`settle`): the worker should run it.
-    pub fn unsettled(&self) -> bool {
-        !self.state().unsettled.is_empty()
-    }
-
     /// Makes sure every append written as a holder that takes no OS lock took `.lock` is in the
     /// file at the path, once that holder is done (its `.lock` gone or another's): unless that
     /// file is still the one written to, its lines are looked for, and written again if the
@@ -357,7 +366,7 @@ impl Writer {
             }
             self.hold_shared(Wait::Yes)?;
             let mut st = self.state();
-            let now = lock::lock_sig(&self.lock_path);
+            let now = lock::lock_sig(&self.lock_path)?;
             let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut st.unsettled)
                 .into_iter()
                 .partition(|u| u.holder.is_none() || u.holder != now);
@@ -389,23 +398,20 @@ impl Writer {
     /// Holds the directory shared for the worker's own writes (the index) that must not
     /// overlap a rewrite; `Ok(false)` when another holds it and `wait` is `No`.
     pub fn hold_shared(&self, wait: Wait) -> io::Result<bool> {
-        let mut pause = Duration::from_micros(200);
-        loop {
-            {
-                let mut st = self.state();
-                if st.mode != Mode::Unlocked {
-                    return Ok(true);
-                }
-                if self.dir_lock(&mut st)?.try_shared()? {
-                    st.mode = Mode::Shared;
-                    return Ok(true);
-                }
+        let try_hold = || {
+            let mut st = self.state();
+            if st.mode != Mode::Unlocked {
+                return Ok(true);
             }
-            if wait == Wait::No {
-                return Ok(false);
+            let held = self.dir_lock(&mut st)?.try_shared()?;
+            if held {
+                st.mode = Mode::Shared;
             }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(5));
+            Ok(held)
+        };
+        match wait {
+            Wait::Yes => poll(try_hold).map(|()| true),
+            Wait::No => try_hold(),
         }
     }
 
@@ -435,20 +441,7 @@ impl Writer {
         drop(st);
         let started = Instant::now();
         loop {
-            let l = {
-                let mut st = self.state();
-                st.unlock(); // a shared lock of ours would block our own exclusive one
-                self.dir_lock(&mut st)?
-            };
-            l.exclusive()?;
-            let mut st = self.state();
-            st.mode = Mode::Exclusive;
-            if !l.is_at(&self.dir) {
-                st.unlock();
-                st.dir_lock = None;
-                st.file = None;
-                continue;
-            }
+            let mut st = self.lock_exclusive(Wait::Yes)?.expect("waited for it");
             if st.foreign.live(&self.lock_path)?.is_none() {
                 return Ok(guard);
             }
@@ -458,6 +451,33 @@ impl Writer {
                 return Err(self.busy());
             }
             std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// The OS lock, exclusively, on the directory that is at the path (made if missing): the
+    /// state in `Mode::Exclusive`, or `None` when another has it and `wait` is `No`.
+    fn lock_exclusive(&self, wait: Wait) -> io::Result<Option<MutexGuard<'_, State>>> {
+        loop {
+            let l = {
+                let mut st = self.state();
+                st.unlock(); // a shared lock of ours would block our own exclusive one
+                self.dir_lock(&mut st)?
+            };
+            // Blocking without the state's mutex, so the other thread never waits behind it:
+            // its appends see `rewrites` and queue.
+            match wait {
+                Wait::Yes => l.exclusive()?,
+                Wait::No if !l.try_exclusive()? => return Ok(None),
+                Wait::No => {}
+            }
+            let mut st = self.state();
+            st.mode = Mode::Exclusive;
+            if l.is_at(&self.dir) {
+                return Ok(Some(st));
+            }
+            st.unlock();
+            st.dir_lock = None;
+            st.file = None;
         }
     }
 
@@ -484,44 +504,25 @@ impl Writer {
         drop(st);
         let started = Instant::now();
         loop {
-            let l = {
-                let mut st = self.state();
-                st.unlock();
-                self.dir_lock(&mut st)?
-            };
-            if l.try_exclusive()? {
-                let mut st = self.state();
-                st.mode = Mode::Exclusive;
-                if !l.is_at(&self.dir) {
-                    st.unlock();
-                    st.dir_lock = None;
-                    continue;
-                }
+            if let Some(mut st) = self.lock_exclusive(Wait::No)? {
                 // The directory is ours; a `.lock` left here belongs to a process that is gone,
                 // to the original module (which takes no OS lock), or to nobody.
                 let taken = self
                     .live_record_error()
                     .and_then(|()| HeldLock::take(&self.lock_path));
-                match taken {
-                    Ok(lock) => {
-                        let seen = fs::metadata(&self.events_path)
-                            .ok()
-                            .map(|m| (id_of(&m), m.len()));
-                        st.holder = Some(Holder {
-                            lock,
-                            seen,
-                            own: Vec::new(),
-                        });
-                        drop(st);
-                        drop(trying);
-                        return Ok(());
-                    }
-                    Err(e) => {
-                        drop(st);
-                        drop(trying);
-                        return Err(e);
-                    }
-                }
+                let result = taken.map(|lock| {
+                    let seen = fs::metadata(&self.events_path)
+                        .ok()
+                        .map(|m| (id_of(&m), m.len()));
+                    st.holder = Some(Holder {
+                        lock,
+                        seen,
+                        own: Vec::new(),
+                    });
+                });
+                drop(st);
+                drop(trying); // keeps the lock for the holder, or gives it up
+                return result;
             }
             // Exclusive elsewhere: a holder (then `.lock` names it) or a brief append/rewrite.
             self.live_record_error()?;
@@ -561,10 +562,6 @@ impl Writer {
         result
     }
 
-    pub fn holds_lock(&self) -> bool {
-        self.state().holder.is_some()
-    }
-
     /// A read of the events file up to `size` finished: while `.lock` is held, what the holder
     /// has seen (and may write back) goes that far.
     pub fn note_read(&self, id: FileId, size: u64) {
@@ -595,10 +592,7 @@ impl Writer {
                 own.sort_unstable();
                 CarryFrom { from, own }
             }
-            None => CarryFrom {
-                from: size,
-                own: Vec::new(),
-            },
+            None => CarryFrom::at(size),
         }
     }
 
@@ -614,6 +608,17 @@ impl Writer {
             h.own.clear();
         }
     }
+}
+
+/// Calls `attempt` until it says done, sleeping a little longer after each refusal (200 µs to
+/// 5 ms): for the lock holders that take no part in waking us.
+fn poll(mut attempt: impl FnMut() -> io::Result<bool>) -> io::Result<()> {
+    let mut pause = Duration::from_micros(200);
+    while !attempt()? {
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(5));
+    }
+    Ok(())
 }
 
 fn not_a_file(path: &Path, m: &fs::Metadata) -> io::Error {
