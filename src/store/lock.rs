@@ -64,6 +64,22 @@ impl DirLock {
     pub fn unlock(&self) {
         let _ = self.file.unlock();
     }
+
+    /// Which `.lock` is in this directory, if any. Relative to the directory's descriptor: a
+    /// lookup of one name, where a `stat` of the whole path costs one per component, and this
+    /// is asked twice per append.
+    pub fn lock_sig(&self) -> io::Result<Option<LockSig>> {
+        match rustix::fs::statat(&self.file, ".lock", rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => Ok(Some((
+                (st.st_dev as u64, st.st_ino as u64),
+                st.st_mtime as i64,
+                st.st_mtime_nsec as i64,
+                st.st_size as u64,
+            ))),
+            Err(rustix::io::Errno::NOENT) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 fn would_block(r: Result<(), TryLockError>) -> io::Result<bool> {
@@ -231,18 +247,10 @@ pub struct ForeignHolders {
 /// Which `.lock` file is there (identity, modification time, size): a new holder's is another.
 pub type LockSig = (FileId, i64, i64, u64);
 
-pub fn lock_sig(lock_path: &Path) -> io::Result<Option<LockSig>> {
-    match std::fs::symlink_metadata(lock_path) {
-        Ok(m) => Ok(Some((id_of(&m), m.mtime(), m.mtime_nsec(), m.len()))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 impl ForeignHolders {
-    /// The `.lock` of a live holder, if there is one.
-    pub fn live(&mut self, lock_path: &Path) -> io::Result<Option<LockSig>> {
-        let Some(seen) = lock_sig(lock_path)? else {
+    /// The `.lock` of a live holder in `dir` (at `lock_path`), if there is one.
+    pub fn live(&mut self, dir: &DirLock, lock_path: &Path) -> io::Result<Option<LockSig>> {
+        let Some(seen) = dir.lock_sig()? else {
             return Ok(None);
         };
         if self.stale == Some(seen) {
@@ -408,16 +416,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".lock");
         let mut f = ForeignHolders::default();
-        assert!(f.live(&path).unwrap().is_none());
+        let d = DirLock::open(dir.path()).unwrap();
+        assert!(f.live(&d, &path).unwrap().is_none());
         let fresh = LockRecord {
             holder: "original".into(),
             timestamp: fsutil::now_ms(),
             pid: Some(1),
         };
         std::fs::write(&path, fresh.to_json()).unwrap();
-        assert!(f.live(&path).unwrap().is_some());
+        assert!(f.live(&d, &path).unwrap().is_some());
         std::fs::write(&path, "").unwrap();
-        assert!(f.live(&path).unwrap().is_some(), "being written");
+        assert!(f.live(&d, &path).unwrap().is_some(), "being written");
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let dead = child.id();
         child.wait().unwrap();
@@ -426,7 +435,7 @@ mod tests {
             ..fresh
         };
         std::fs::write(&path, stale.to_json()).unwrap();
-        assert!(f.live(&path).unwrap().is_none());
+        assert!(f.live(&d, &path).unwrap().is_none());
         assert!(f.stale.is_some());
     }
 

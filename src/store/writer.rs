@@ -28,6 +28,8 @@ use crate::fsutil;
 /// How long appends leave the lock alone after the worker drops it: a process blocked on the
 /// exclusive lock is woken at the unlock and takes it within microseconds.
 const YIELD_TO_WAITERS: Duration = Duration::from_micros(200);
+/// How long after seeing a holder that takes no OS lock appends look for one before writing.
+const FOREIGN_WATCH: Duration = Duration::from_secs(10);
 /// How long a rewrite or `acquireLock` waits for a holder that takes no OS lock (the original).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -81,6 +83,9 @@ struct State {
     file: Option<AppendFile>,
     no_retake_until: Option<Instant>,
     foreign: ForeignHolders,
+    /// When a live holder that takes no OS lock (the original) was last seen: for a while
+    /// after, appends also look for one before they write, and wait for it.
+    foreign_seen: Option<Instant>,
     /// The live foreign holder appends are waiting for: once its `.lock` is gone or another's,
     /// they write (a holder that just took `.lock` has not read the file yet).
     waiting_for: Option<lock::LockSig>,
@@ -158,6 +163,7 @@ impl Writer {
                 file: None,
                 no_retake_until: None,
                 foreign: ForeignHolders::default(),
+                foreign_seen: None,
                 waiting_for: None,
                 unsettled: Vec::new(),
             }),
@@ -219,8 +225,13 @@ impl Writer {
             }
             st.mode = Mode::Shared;
         }
-        if st.mode == Mode::Shared {
-            let live = st.foreign.live(&self.lock_path)?;
+        // While an original process has been seen holding `.lock`, honour its holders before
+        // writing (and write as soon as the one waited for is done: a holder that has just
+        // taken `.lock` has not read the file yet). Otherwise the check after the write finds
+        // one that came: the write is then settled, and its call resolves once that is done.
+        let recent = st.foreign_seen.is_some_and(|t| t.elapsed() < FOREIGN_WATCH);
+        if st.mode == Mode::Shared && recent {
+            let live = self.live_foreign_holder(&mut st)?;
             match (live, st.waiting_for) {
                 (None, _) => st.waiting_for = None,
                 (Some(now), Some(waited)) if now != waited => st.waiting_for = None,
@@ -293,25 +304,29 @@ impl Writer {
         match write_whole(&f.file, bytes) {
             Ok(()) => {
                 f.end = size + bytes.len() as u64;
+                let (id, len) = (f.id, bytes.len() as u64);
                 if st.mode == Mode::Shared {
-                    // A holder that takes no OS lock may have taken `.lock` since the check
-                    // before this write, read the file, and even renamed its copy over it.
+                    // A holder that takes no OS lock may have taken `.lock` since this store
+                    // last looked, read the file, and even renamed its copy over it.
                     let replaced = rustix::fs::fstat(&f.file)?.st_nlink == 0;
-                    let holder = st.foreign.live(&self.lock_path)?;
+                    let holder = self.live_foreign_holder(st)?;
+                    if holder.is_some() {
+                        st.foreign_seen = Some(Instant::now());
+                    }
                     if replaced || holder.is_some() {
-                        let written_to = (f.file.try_clone()?, f.id);
+                        let f = st.file.as_ref().expect("written above");
                         st.unsettled.push(Unsettled {
-                            file: written_to,
+                            file: (f.file.try_clone()?, id),
                             lines: bytes.to_vec(),
                             holder,
                         });
                     }
                 }
-                if let Some(h) = &mut st.holder {
+                if let (Some(h), Some(f)) = (&mut st.holder, &st.file) {
                     // O_APPEND leaves the offset at the end of what this write added, wherever
                     // others' appends put it.
                     let end = rustix::fs::seek(&f.file, rustix::fs::SeekFrom::Current(0))?;
-                    h.own.push((f.id, end - bytes.len() as u64, end));
+                    h.own.push((id, end - len, end));
                 }
                 Ok(true)
             }
@@ -366,7 +381,10 @@ impl Writer {
             }
             self.hold_shared(Wait::Yes)?;
             let mut st = self.state();
-            let now = lock::lock_sig(&self.lock_path)?;
+            let now = match &st.dir_lock {
+                Some(l) => l.lock_sig()?,
+                None => None,
+            };
             let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut st.unsettled)
                 .into_iter()
                 .partition(|u| u.holder.is_none() || u.holder != now);
@@ -442,7 +460,7 @@ impl Writer {
         let started = Instant::now();
         loop {
             let mut st = self.lock_exclusive(Wait::Yes)?.expect("waited for it");
-            if st.foreign.live(&self.lock_path)?.is_none() {
+            if self.live_foreign_holder(&mut st)?.is_none() {
                 return Ok(guard);
             }
             st.unlock();
@@ -530,6 +548,18 @@ impl Writer {
                 return Err(self.busy());
             }
             std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// A live holder of `.lock` that takes no OS lock (the original), while this store has the
+    /// directory locked.
+    fn live_foreign_holder(&self, st: &mut State) -> io::Result<Option<lock::LockSig>> {
+        let State {
+            dir_lock, foreign, ..
+        } = st;
+        match dir_lock {
+            Some(l) => foreign.live(l, &self.lock_path),
+            None => Ok(None),
         }
     }
 
