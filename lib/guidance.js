@@ -135,15 +135,7 @@ function build(ledgerModule, persistenceModule) {
     PersistentLedger: named(GuidancePersistentLedger, 'PersistentLedger'),
     RunLedger: reuse(ledgerModule.RunLedger, RunLedger),
   }
-  for (const name of [
-    'TestsPassEvaluator',
-    'ForbiddenCommandEvaluator',
-    'ForbiddenDependencyEvaluator',
-    'ViolationRateEvaluator',
-    'DiffQualityEvaluator',
-  ]) {
-    classes[name] = reuse(ledgerModule[name], evaluators[name])
-  }
+  for (const [name, Own] of Object.entries(evaluators)) classes[name] = reuse(ledgerModule[name], Own)
   return {
     ...classes,
     createEventStore: (path) => new classes.EventStore(path),
