@@ -1,2 +1,12 @@
-export * from './ledger.js'
-export { default } from './ledger.js'
+import ledger from './ledger.js'
+
+export const {
+  TestsPassEvaluator,
+  ForbiddenCommandEvaluator,
+  ForbiddenDependencyEvaluator,
+  ViolationRateEvaluator,
+  DiffQualityEvaluator,
+  RunLedger,
+  createLedger,
+} = ledger
+export default ledger

@@ -1,2 +1,4 @@
-export * from './persistence.js'
-export { default } from './persistence.js'
+import persistence from './persistence.js'
+
+export const { EventStore, PersistentLedger, createPersistentLedger, createEventStore } = persistence
+export default persistence
